@@ -1,0 +1,74 @@
+"""On-disk parse cache: CoNLL-U of each parsed article, keyed by text, model and version.
+
+A cache entry is the CoNLL-U that :func:`claimkit.treebank.to_conllu` writes, with a
+one-line JSON header holding the key and a SHA-256 of the body. An entry whose header,
+key or checksum does not match (a stale model, another claimkit version, a truncated
+or edited file) is ignored and rebuilt, never trusted. Entries are written atomically
+(temporary file, then ``os.replace``).
+
+Location: ``CLAIMKIT_CACHE_DIR`` if set, else ``<user cache dir>/claimkit`` (via
+``platformdirs``: ``~/.cache/claimkit`` on Linux). ``cache=False`` in the API and
+``--no-cache`` on the command line bypass it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """The cache folder (created on first write)."""
+    env = os.environ.get("CLAIMKIT_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("claimkit"))
+
+
+def cache_key(text: str, model: str, version: str) -> str:
+    """SHA-256 of the exact text, the model identity and claimkit's version."""
+    h = hashlib.sha256()
+    for part in (f"format={FORMAT}", f"model={model}", f"version={version}", text):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _path(key: str) -> Path:
+    return cache_dir() / key[:2] / f"{key}.conllu"
+
+
+def load(key: str) -> str | None:
+    """The cached CoNLL-U for ``key``, or None when absent, stale or corrupt."""
+    path = _path(key)
+    try:
+        raw = path.read_text(encoding="utf-8")
+        header, body = raw.split("\n", 1)
+        meta = json.loads(header.removeprefix("# claimkit-cache "))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if meta.get("key") != key or meta.get("sha256") != hashlib.sha256(body.encode("utf-8")).hexdigest():
+        return None
+    return body
+
+
+def store(key: str, conllu: str) -> Path | None:
+    """Write an entry atomically; returns its path, or None when the cache is not writable."""
+    path = _path(key)
+    header = json.dumps({"key": key, "sha256": hashlib.sha256(conllu.encode("utf-8")).hexdigest(),
+                         "format": FORMAT})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".conllu")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"# claimkit-cache {header}\n{conllu}")
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return path

@@ -1,0 +1,200 @@
+"""Input checks and cleaning, with a map back to the caller's exact string.
+
+The parser is given a *cleaned* copy of the article; every offset claimkit reports
+is mapped back through :class:`CleanText` so that it points into the input string
+the caller passed (end exclusive).
+
+Cleaning, in order:
+
+1. **HTML**: when the input looks like an HTML page, tags, comments and the bodies
+   of ``<script>``/``<style>`` are skipped; block tags (``p div br li h1-6 tr``)
+   become line breaks. Entities (``&amp;``) are left as written.
+2. **Boilerplate lines**: bullet lines with fewer than three Arabic words (the seed's
+   ``• 6/28/2016``), lines with no Arabic letter (``news-picture``) and short lines
+   starting with a phrase from ``data/boilerplate.txt`` (``مشاركة :``) become a bare
+   line break, so they neither reach the parser nor glue sentences together.
+3. **Characters**: tatweel, diacritics (the model was trained on undiacritised text),
+   bidi controls and zero-width characters are dropped; no-break spaces become
+   spaces; Arabic presentation forms are NFKC-folded (one input character may give
+   several cleaned ones; they all map back to it); alef wasla becomes alef.
+
+Not handled: text inside HTML attributes, right-to-left text hidden in images,
+or boilerplate written as whole sentences.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .errors import EmptyTextError, NotArabicError, TextTooLongError
+from .normalize import ARABIC_LETTER_RE, arabic_ratio, normalize_for_match
+
+#: Characters dropped from the parser's copy of the text.
+DROP_RE = re.compile("[\u0640\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed"
+                     "\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]")
+SPACE_LIKE = "\u00a0\u2007\u202f\u3000"
+BULLETS = "•·▪●◦‣∙■□◆◇►▶*-–—"
+HTML_SNIFF_RE = re.compile(r"<\s*(html|body|p|div|br|span|a|h[1-6]|article|li|ul|meta|script)\b", re.I)
+HTML_SKIP_RE = re.compile(r"<!--.*?-->|<\s*(script|style)\b.*?<\s*/\s*\1\s*>|<[^<>]*>", re.I | re.S)
+HTML_BLOCK_RE = re.compile(r"<\s*/?\s*(p|div|br|li|h[1-6]|tr|article|section|ul|ol|table)\b", re.I)
+PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+LINE_RE = re.compile(r"[^\n]*\n?")
+
+#: Inputs with less than this share of Arabic letters are refused.
+MIN_ARABIC_RATIO = 0.5
+#: Default upper limit on the input length (characters); see :func:`check_text`.
+DEFAULT_MAX_CHARS = 2_000_000
+
+
+@lru_cache(maxsize=1)
+def boilerplate_phrases() -> tuple[str, ...]:
+    """Normalised phrases from ``data/boilerplate.txt`` (comments stripped)."""
+    raw = resources.files("claimkit.data").joinpath("boilerplate.txt").read_text(encoding="utf-8")
+    out = []
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(normalize_for_match(line))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The parser's copy of a text and the way back to the original.
+
+    ``index[i]`` is the position in ``original`` of cleaned character ``i``.
+    """
+
+    original: str
+    text: str
+    index: array
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a cleaned ``[start, end)`` span to the original string."""
+        if end <= start:
+            pos = self.index[start] if start < len(self.index) else len(self.original)
+            return pos, pos
+        return self.index[start], self.index[end - 1] + 1
+
+    def pos(self, i: int) -> int:
+        """Map one cleaned position to the original string."""
+        return self.index[i] if i < len(self.index) else len(self.original)
+
+
+def check_text(text: object, max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
+    """Validate an article before any work is done; returns it unchanged.
+
+    Raises :class:`TypeError` for non-strings, :class:`EmptyTextError` for empty or
+    whitespace-only text, :class:`TextTooLongError` above ``max_chars`` and
+    :class:`NotArabicError` when under half of the letters are Arabic.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"claimkit.analyze expects str, got {type(text).__name__}")
+    if not text.strip():
+        raise EmptyTextError("the text is empty or only whitespace: nothing to analyse")
+    if max_chars is not None and len(text) > max_chars:
+        raise TextTooLongError(f"the text has {len(text):,} characters, over the limit of {max_chars:,}; "
+                               "split it or pass max_chars=None")
+    sample = text if len(text) < 200_000 else text[:100_000] + text[-100_000:]
+    if HTML_SNIFF_RE.search(sample):
+        sample = HTML_SKIP_RE.sub(" ", sample)
+    ratio = arabic_ratio(sample)
+    if ratio < MIN_ARABIC_RATIO:
+        raise NotArabicError(f"only {ratio:.0%} of the letters are Arabic; claimkit analyses Arabic articles "
+                             f"(at least {MIN_ARABIC_RATIO:.0%} Arabic letters)")
+    return text
+
+
+def _is_boilerplate(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if not ARABIC_LETTER_RE.search(stripped):
+        return True
+    words = stripped.split()
+    arabic_words = [w for w in words if ARABIC_LETTER_RE.search(w)]
+    if stripped[0] in BULLETS and len(arabic_words) < 3:
+        return True
+    if len(words) <= 5:
+        key = normalize_for_match(stripped)
+        return any(key.startswith(p) for p in boilerplate_phrases())
+    return False
+
+
+def _skipped_html(text: str) -> tuple[list[tuple[int, int]], set[int]]:
+    """Spans to skip in an HTML page, and the positions of block tags (become line breaks)."""
+    if not HTML_SNIFF_RE.search(text):
+        return [], set()
+    spans, blocks = [], set()
+    for m in HTML_SKIP_RE.finditer(text):
+        spans.append((m.start(), m.end()))
+        if HTML_BLOCK_RE.match(m.group(0)):
+            blocks.add(m.start())
+    return spans, blocks
+
+
+def clean(text: str) -> CleanText:
+    """Build the parser's copy of ``text`` with a position map back to it.
+
+    Raises :class:`EmptyTextError` when nothing but boilerplate or markup is left.
+    """
+    out: list[str] = []
+    index = array("l")
+    skip_spans, block_starts = _skipped_html(text)
+
+    def emit(chars: str, pos: int) -> None:
+        out.append(chars)
+        index.extend([pos] * len(chars))
+
+    # Pass 1: characters visible after HTML removal, as (pos, char) runs per line.
+    visible: list[tuple[int, str]] = []
+    k = 0
+    for s, e in skip_spans:
+        visible.extend((i, text[i]) for i in range(k, s))
+        if s in block_starts:
+            visible.append((s, "\n"))
+        k = e
+    if skip_spans:
+        visible.extend((i, text[i]) for i in range(k, len(text)))
+        lines = _split_runs(visible)
+    else:
+        lines = [[(m.start() + j, ch) for j, ch in enumerate(m.group(0))]
+                 for m in LINE_RE.finditer(text) if m.group(0)]
+
+    for line in lines:
+        line_text = "".join(ch for _, ch in line)
+        if _is_boilerplate(line_text):
+            nl = [p for p, ch in line if ch == "\n"]
+            emit("\n", nl[0] if nl else line[-1][0])
+            continue
+        for pos, ch in line:
+            if DROP_RE.match(ch):
+                continue
+            if ch in SPACE_LIKE or ch == "\t":
+                emit(" ", pos)
+            elif ch == "\u0671":
+                emit("\u0627", pos)
+            elif PRESENTATION_RE.match(ch):
+                emit(DROP_RE.sub("", unicodedata.normalize("NFKC", ch)) or " ", pos)
+            else:
+                emit(ch, pos)
+    cleaned = "".join(out)
+    if not ARABIC_LETTER_RE.search(cleaned):
+        raise EmptyTextError("nothing is left to analyse once page boilerplate and markup are removed")
+    return CleanText(original=text, text=cleaned, index=index)
+
+
+def _split_runs(chars: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    lines, cur = [], []
+    for item in chars:
+        cur.append(item)
+        if item[1] == "\n":
+            lines.append(cur)
+            cur = []
+    if cur:
+        lines.append(cur)
+    return lines

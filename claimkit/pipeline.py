@@ -1,0 +1,133 @@
+"""The public entry points: text or CoNLL-U in, :class:`~claimkit.records.Analysis` out.
+
+Stages (each in its own module, read in this order):
+
+``clean`` (input checks, boilerplate, offset map) → ``parsing`` (Stanza, cached) →
+``treebank`` (words, heads, offsets) → ``cues`` → ``frames`` (source, channel,
+content, mode) → ``linking`` (entities) → ``source_types`` → ``hedging`` →
+``extract`` (records).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from . import cache as parse_cache
+from .clean import DEFAULT_MAX_CHARS, check_text, clean
+from .errors import InputFileError
+from .records import Analysis
+from .treebank import ParsedDoc, from_conllu, from_stanza
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def parse(text: str, *, stanza_dir: str | os.PathLike | None = None, cache: bool = True,
+          max_chars: int | None = DEFAULT_MAX_CHARS) -> ParsedDoc:
+    """Check, clean and parse an article; offsets in the result point into ``text``.
+
+    With ``cache=True`` a parse stored by an earlier run (same text, same model, same
+    claimkit version) is reused, and Stanza is not even imported.
+    """
+    from .parsing import model_identity, parse_stanza, resolve_stanza_dir
+
+    check_text(text, max_chars)
+    ct = clean(text)
+    d = resolve_stanza_dir(stanza_dir)
+    model = model_identity(d)
+    key = parse_cache.cache_key(text, model, _version()) if cache else ""
+    if cache:
+        hit = parse_cache.load(key)
+        if hit is not None:
+            try:
+                doc = from_conllu(hit, text=text)
+                doc.model = model
+                return doc
+            except Exception:  # a damaged entry is rebuilt, never trusted
+                pass
+    parsed = from_stanza(parse_stanza(ct.text, d), ct, model=model)
+    if cache:
+        parse_cache.store(key, parsed.to_conllu())
+    return parsed
+
+
+def analyze(text: str, *, doc: str = "doc", stanza_dir: str | os.PathLike | None = None, cache: bool = True,
+            max_chars: int | None = DEFAULT_MAX_CHARS) -> Analysis:
+    """Find every attributed claim in an Arabic article.
+
+    Returns an :class:`~claimkit.records.Analysis` (``.claims``, ``.sources``,
+    ``.sentences`` DataFrames; ``.records`` as :class:`~claimkit.records.Claim`).
+    Raises :class:`~claimkit.errors.EmptyTextError`, :class:`~claimkit.errors.NotArabicError`,
+    :class:`~claimkit.errors.TextTooLongError` or :class:`~claimkit.errors.ModelNotFoundError`.
+    """
+    from .extract import extract
+
+    return extract(parse(text, stanza_dir=stanza_dir, cache=cache, max_chars=max_chars), doc=doc)
+
+
+def analyze_conllu(conllu: str, *, text: str | None = None, doc: str = "doc") -> Analysis:
+    """Analyse pre-parsed CoNLL-U (gold trees, teaching, another parser's output).
+
+    ``text``: the article the trees were made from; offsets then point into it. Without
+    it the text is rebuilt from the ``# text`` comments, one sentence per paragraph.
+    """
+    from .extract import extract
+
+    return extract(from_conllu(conllu, text=text), doc=doc)
+
+
+def analyze_document(document: Any, *, doc: str = "doc") -> Analysis:
+    """Analyse a Stanza ``Document`` (e.g. from ``stanza.utils.conll.CoNLL.conll2doc``).
+
+    The document goes through the same extraction as a parsed article; offsets point
+    into the text rebuilt from its sentences.
+    """
+    from stanza.utils.conll import CoNLL
+
+    from .extract import extract
+
+    return extract(from_conllu(CoNLL.doc2conll_text(document) if hasattr(CoNLL, "doc2conll_text")
+                               else "{:C}".format(document)), doc=doc)
+
+
+def read_text_file(path: str | os.PathLike) -> str:
+    """Read a UTF-8 (optionally BOM-prefixed) file, with a clear error when that fails."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputFileError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{p}: is a directory") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputFileError(f"{p}: {exc.strerror}") from None
+
+
+def doc_name(path: str | os.PathLike) -> str:
+    """The ``doc`` value for a file: its name without ``.txt``/``.conllu``/``.html``."""
+    name = Path(path).name
+    for suf in (".txt", ".conllu", ".html", ".htm"):
+        if name.endswith(suf):
+            return name[: -len(suf)]
+    return name
+
+
+def analyze_file(path: str | os.PathLike, *, conllu: bool | None = None, text_path: str | os.PathLike | None = None,
+                 stanza_dir: str | os.PathLike | None = None, cache: bool = True,
+                 max_chars: int | None = DEFAULT_MAX_CHARS) -> Analysis:
+    """Analyse one file: raw text (``.txt``, ``.html``) or CoNLL-U (``.conllu`` or ``conllu=True``).
+
+    ``doc`` is the file name without its extension.
+    """
+    body = read_text_file(path)
+    is_conllu = conllu if conllu is not None else str(path).endswith(".conllu")
+    if is_conllu:
+        text = read_text_file(text_path) if text_path else None
+        return analyze_conllu(body, text=text, doc=doc_name(path))
+    return analyze(body, doc=doc_name(path), stanza_dir=stanza_dir, cache=cache, max_chars=max_chars)
