@@ -1,0 +1,595 @@
+"""Charts of who an article relies on, as plotly figures.
+
+Every chart function takes an :class:`~claimkit.records.Analysis` (or a claims
+DataFrame, or a list of records) and returns a ``plotly.graph_objects.Figure``; it
+never shows or saves anything itself. Figures with no claims still draw, with a note
+saying there is nothing to show.
+
+- :func:`claims_per_entity`, :func:`word_share_per_entity` — who is quoted, and how much.
+- :func:`hedging_per_entity` — how firmly each source's claims are presented.
+- :func:`source_positions` — where in the article each source speaks.
+- :func:`source_type_composition` — named people vs officials vs anonymous sources …
+- :func:`reliance` — how much the story depends on its top source.
+- :func:`dependency_tree` — one parsed sentence, arcs drawn right to left.
+- :func:`sourcing_profile`, :func:`sourcing_profile_chart`, :func:`dependence_chart` —
+  several articles side by side.
+- :func:`save_figure` — HTML always; PNG/SVG/PDF through kaleido and a local Chromium.
+
+Arabic labels are plain strings: the browser (or kaleido's headless Chromium) shapes
+and orders them, so they read right to left with joined letters.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from .errors import ClaimkitError
+from .records import HEDGING_NAMES, SOURCE_TYPES, Analysis, Claim
+from .render import ARABIC_FONTS, claim_dicts, entity_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+#: One colour per source type (also used by notebooks for tables).
+SOURCE_TYPE_COLORS: dict[str, str] = {
+    "person": "#0072B2", "organization": "#009E73", "official": "#E69F00", "anonymous": "#D55E00",
+    "media": "#CC79A7", "document": "#56B4E9", "author": "#7F7F7F",
+}
+#: Readable names of the source types, in chart order.
+SOURCE_TYPE_LABELS: dict[str, str] = {
+    "person": "named person", "organization": "organization", "official": "unnamed official",
+    "anonymous": "anonymous", "media": "media", "document": "document", "author": "author's voice",
+}
+#: Hedging levels from firmest to most tentative, with their colours.
+HEDGING_COLORS: dict[str, str] = {"boosted": "#1a9850", "neutral": "#9e9e9e", "hedged": "#fdae61",
+                                  "speculative": "#d73027"}
+#: Roles of :func:`dependency_tree` highlights and their colours.
+ROLE_COLORS: dict[str, str] = {"cue": "#C0392B", "source": "#1F77B4", "content": "#2CA02C", "channel": "#9467BD"}
+
+_SENT_END = re.compile(r"[.!?؟\n]")
+
+
+class StaticExportError(ClaimkitError, RuntimeError):
+    """A PNG/SVG/PDF export that cannot run here (no kaleido, or no Chrome/Chromium)."""
+
+
+# ---------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------
+
+def as_analysis(obj: Any, text: str | None = None, doc: str = "doc") -> Analysis:
+    """An :class:`Analysis` from an Analysis, Claims, record dicts or a claims DataFrame.
+
+    Records without a ``sentence`` (gold files have none) get one by counting
+    sentence-final punctuation and line breaks before the cue; a missing ``cue_lemma``
+    becomes "". ``text`` is needed for anything that is not already an Analysis.
+    """
+    if isinstance(obj, Analysis):
+        return obj
+    if text is None:
+        raise ValueError("as_analysis needs text=... for records that are not an Analysis")
+    claims = []
+    for d in claim_dicts(obj):
+        d = dict(d)
+        d.setdefault("doc", doc)
+        d.setdefault("cue_lemma", "")
+        if d.get("sentence") is None:
+            d["sentence"] = _sentence_at(text, int(d["cue_start"]))
+        claims.append(Claim.from_dict(d))
+    return Analysis(doc=doc, text=text, records=tuple(claims))
+
+
+def _sentence_at(text: str, offset: int) -> int:
+    """Rough sentence index of an offset: runs of sentence ends before it."""
+    return len(re.findall(r"(?:[.!?؟]\s*|\n\s*)+(?=\S)", text[:offset]))
+
+
+def claims_frame(obj: Any) -> "pd.DataFrame":
+    """The claims as a DataFrame with an extra ``entity_label`` column (the chart grouping)."""
+    import pandas as pd
+
+    from .records import RECORD_KEYS
+
+    if isinstance(obj, Analysis):
+        df = obj.claims.copy()
+    elif isinstance(obj, pd.DataFrame):
+        df = obj.copy()
+    else:
+        df = pd.DataFrame(claim_dicts(obj))
+    for col in RECORD_KEYS:
+        if col not in df.columns:
+            df[col] = pd.Series(dtype=object)
+    df["entity_label"] = [entity_of(r) for r in df.to_dict("records")] if len(df) else pd.Series(dtype=object)
+    df["words"] = df["content"].map(lambda c: len(str(c).split()) if isinstance(c, str) else 0) if len(df) else 0
+    return df
+
+
+def entity_table(obj: Any) -> "pd.DataFrame":
+    """Per entity: source type (most frequent), claims, words, shares, mean hedging, first sentence.
+
+    Same numbers as ``Analysis.sources``, but from any input :func:`claims_frame` takes;
+    sorted by claims then words, descending.
+    """
+    import pandas as pd
+
+    df = claims_frame(obj)
+    cols = ["entity", "source_type", "claims", "claim_share", "words", "word_share", "mean_hedging",
+            "first_sentence"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    total_words = df["words"].sum() or 1
+    rows = []
+    for name, g in df.groupby("entity_label", sort=False):
+        rows.append({"entity": name, "source_type": g["source_type"].mode().iloc[0] if g["source_type"].notna().any()
+                     else "", "claims": len(g), "claim_share": len(g) / len(df), "words": int(g["words"].sum()),
+                     "word_share": g["words"].sum() / total_words,
+                     "mean_hedging": pd.to_numeric(g["hedging_level"], errors="coerce").mean(),
+                     "first_sentence": pd.to_numeric(g["sentence"], errors="coerce").min()})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["claims", "words"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Layout helpers
+# ---------------------------------------------------------------------------
+
+def _figure(title: str, **layout: Any) -> "go.Figure":
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.update_layout(title=title, font={"family": ARABIC_FONTS, "size": 14}, template="plotly_white",
+                      margin={"l": 40, "r": 40, "t": 70, "b": 50},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "right", "x": 1,
+                              "traceorder": "normal"})
+    fig.update_layout(**layout)
+    return fig
+
+
+def _empty_note(fig: "go.Figure", message: str = "no attributed claims found") -> "go.Figure":
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"size": 16, "color": "#777"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _entity_axis(fig: "go.Figure", entities: Sequence[str], bars: bool = True) -> None:
+    """Entities top to bottom in the given order, labels on the right (the RTL reading side).
+
+    With ``bars`` the x axis is reversed so bars grow leftwards from their labels.
+    """
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(entities)), side="right",
+                     automargin=True, type="category", ticklabelstandoff=8)
+    if bars:
+        fig.update_xaxes(autorange="reversed")
+
+
+# ---------------------------------------------------------------------------
+# One-article charts
+# ---------------------------------------------------------------------------
+
+def claims_per_entity(obj: Any, title: str = "Claims per source") -> "go.Figure":
+    """Horizontal bars: number of claims per entity, coloured (and grouped in the legend) by source type."""
+    import plotly.graph_objects as go
+
+    table = entity_table(obj)
+    fig = _figure(title, barmode="stack", xaxis_title="claims", legend_title_text="source type")
+    if table.empty:
+        return _empty_note(fig)
+    for stype in _types_in(table["source_type"]):
+        part = table[table["source_type"] == stype]
+        fig.add_trace(go.Bar(x=part["claims"].tolist(), y=part["entity"].tolist(), orientation="h",
+                             name=SOURCE_TYPE_LABELS.get(stype, stype), marker_color=SOURCE_TYPE_COLORS.get(stype),
+                             customdata=part[["claim_share"]].to_numpy(),
+                             hovertemplate="%{y}: %{x} claims (%{customdata[0]:.0%})<extra></extra>"))
+    _entity_axis(fig, table["entity"].tolist())
+    fig.update_xaxes(dtick=1 if table["claims"].max() <= 10 else None)
+    return fig
+
+
+def word_share_per_entity(obj: Any, title: str = "Share of attributed words per source") -> "go.Figure":
+    """Horizontal bars: each entity's share of all words inside claim contents."""
+    import plotly.graph_objects as go
+
+    table = entity_table(obj)
+    fig = _figure(title, xaxis_title="share of attributed words", legend_title_text="source type")
+    if table.empty:
+        return _empty_note(fig)
+    for stype in _types_in(table["source_type"]):
+        part = table[table["source_type"] == stype]
+        fig.add_trace(go.Bar(x=part["word_share"].tolist(), y=part["entity"].tolist(), orientation="h",
+                             name=SOURCE_TYPE_LABELS.get(stype, stype), marker_color=SOURCE_TYPE_COLORS.get(stype),
+                             customdata=part[["words"]].to_numpy(),
+                             hovertemplate="%{y}: %{x:.0%} (%{customdata[0]} words)<extra></extra>"))
+    _entity_axis(fig, table["entity"].tolist())
+    fig.update_xaxes(tickformat=".0%", range=[1, 0])
+    return fig
+
+
+def hedging_per_entity(obj: Any, title: str = "How firmly each source's claims are presented") -> "go.Figure":
+    """Stacked bars per entity: claims at each hedging level, boosted → speculative."""
+    import plotly.graph_objects as go
+
+    df = claims_frame(obj)
+    fig = _figure(title, barmode="stack", xaxis_title="claims", legend_title_text="hedging")
+    if df.empty:
+        return _empty_note(fig)
+    entities = entity_table(df)["entity"].tolist()
+    for name in HEDGING_NAMES:
+        counts = [int(((df["entity_label"] == e) & (df["hedging"] == name)).sum()) for e in entities]
+        fig.add_trace(go.Bar(x=counts, y=entities, orientation="h", name=name, marker_color=HEDGING_COLORS[name],
+                             hovertemplate="%{y}: %{x} " + name + "<extra></extra>"))
+    _entity_axis(fig, entities)
+    return fig
+
+
+def source_positions(obj: Any, text_length: int | None = None,
+                     title: str = "Where in the article each source speaks") -> "go.Figure":
+    """One row per entity, a marker at each claim's cue position (% of the article, start on the right).
+
+    The x axis runs right to left like the text. ``text_length`` defaults to the
+    Analysis text length, else to the furthest span end.
+    """
+    import plotly.graph_objects as go
+
+    df = claims_frame(obj)
+    fig = _figure(title, xaxis_title="position in the article (start → end, read right to left)",
+                  legend_title_text="source type")
+    if df.empty:
+        return _empty_note(fig)
+    length = text_length or (len(obj.text) if isinstance(obj, Analysis) else None) or \
+        int(max(df["content_end"].max(), df["cue_end"].max()))
+    df["position"] = df["cue_start"].astype(float) / max(length, 1)
+    entities = entity_table(df)["entity"].tolist()
+    for stype in _types_in(df["source_type"]):
+        part = df[df["source_type"] == stype]
+        fig.add_trace(go.Scatter(
+            x=part["position"].tolist(), y=part["entity_label"].tolist(), mode="markers",
+            name=SOURCE_TYPE_LABELS.get(stype, stype),
+            marker={"size": 14, "color": SOURCE_TYPE_COLORS.get(stype), "line": {"width": 1, "color": "#333"}},
+            customdata=part[["cue", "sentence", "hedging"]].to_numpy(),
+            hovertemplate="%{y}<br>«%{customdata[0]}» sentence %{customdata[1]}, %{customdata[2]}<extra></extra>"))
+    _entity_axis(fig, entities, bars=False)
+    fig.update_xaxes(range=[1.02, -0.02], tickformat=".0%")
+    return fig
+
+
+def source_type_composition(obj: Any, title: str = "What kind of sources the claims come from") -> "go.Figure":
+    """Bars: claims per source type, every type shown (zeros included) in a fixed order."""
+    import plotly.graph_objects as go
+
+    df = claims_frame(obj)
+    counts = [int((df["source_type"] == t).sum()) for t in SOURCE_TYPES]
+    fig = _figure(title, yaxis_title="claims", showlegend=False)
+    if df.empty:
+        return _empty_note(fig)
+    total = max(sum(counts), 1)
+    fig.add_trace(go.Bar(x=[SOURCE_TYPE_LABELS[t] for t in SOURCE_TYPES], y=counts,
+                         marker_color=[SOURCE_TYPE_COLORS[t] for t in SOURCE_TYPES],
+                         text=[f"{c / total:.0%}" if c else "" for c in counts], textposition="outside",
+                         hovertemplate="%{x}: %{y} claims<extra></extra>"))
+    fig.update_yaxes(dtick=1 if max(counts) <= 10 else None, range=[0, max(counts) * 1.2 + 0.5])
+    return fig
+
+
+def reliance_numbers(obj: Any) -> dict[str, Any]:
+    """The top source (most claims, then words) and its share of claims and of attributed words."""
+    table = entity_table(obj)
+    if table.empty:
+        return {"top_source": None, "source_type": None, "claims": 0, "claim_share": math.nan,
+                "word_share": math.nan, "sources": 0}
+    top = table.iloc[0]
+    return {"top_source": top["entity"], "source_type": top["source_type"], "claims": int(table["claims"].sum()),
+            "claim_share": float(top["claim_share"]), "word_share": float(top["word_share"]),
+            "sources": len(table)}
+
+
+def reliance(obj: Any) -> "go.Figure":
+    """How much the story depends on its top source: its share of claims and of attributed words vs the rest.
+
+    The title states the numbers, so the figure answers the question on its own.
+    """
+    import plotly.graph_objects as go
+
+    n = reliance_numbers(obj)
+    if n["top_source"] is None:
+        return _empty_note(_figure("How much does this story depend on its top source? (no claims found)"))
+    title = (f"Top source {n['top_source']}: {n['claim_share']:.0%} of the claims, "
+             f"{n['word_share']:.0%} of the attributed words"
+             "<br><sup>How much does this story depend on its top source?</sup>")
+    fig = _figure(title, barmode="stack", xaxis_title="share", legend_title_text="")
+    measures = ["claims", "attributed words"]
+    top = [n["claim_share"], n["word_share"]]
+    fig.add_trace(go.Bar(y=measures, x=top, orientation="h", name=f"top source: {n['top_source']}",
+                         marker_color=SOURCE_TYPE_COLORS.get(n["source_type"], "#0072B2"),
+                         text=[f"{v:.0%}" for v in top], textposition="inside",
+                         hovertemplate="%{y}: %{x:.0%}<extra>top source</extra>"))
+    rest = [1 - v for v in top]
+    fig.add_trace(go.Bar(y=measures, x=rest, orientation="h", name=f"other sources ({n['sources'] - 1})",
+                         marker_color="#d0d0d0", text=[f"{v:.0%}" if v > 0 else "" for v in rest],
+                         textposition="inside", hovertemplate="%{y}: %{x:.0%}<extra>others</extra>"))
+    fig.update_xaxes(tickformat=".0%", range=[1, 0])
+    fig.update_yaxes(side="right", categoryorder="array", categoryarray=list(reversed(measures)))
+    fig.update_layout(legend={"y": -0.35}, height=340)
+    return fig
+
+
+def _types_in(types: Iterable[str]) -> list[str]:
+    """The source types present, in the canonical order (unknown types last)."""
+    present = list(dict.fromkeys(t for t in types if isinstance(t, str)))
+    return [t for t in SOURCE_TYPES if t in present] + [t for t in present if t not in SOURCE_TYPES]
+
+
+# ---------------------------------------------------------------------------
+# Dependency trees
+# ---------------------------------------------------------------------------
+
+def _wget(w: Any, key: str) -> Any:
+    return w[key] if isinstance(w, Mapping) else getattr(w, key)
+
+
+def span_words(words: Sequence[Any], start: int | None, end: int | None) -> list[int]:
+    """Indices of the words that overlap the character span ``[start, end)``."""
+    if start is None or end is None:
+        return []
+    return [k for k, w in enumerate(words) if _wget(w, "start") < end and start < _wget(w, "end")
+            and _wget(w, "upos") != "PUNCT"]
+
+
+def span_head(words: Sequence[Any], start: int | None, end: int | None) -> int | None:
+    """The span's syntactic head: of its words whose head lies outside it, the one nearest the root."""
+    inside = span_words(words, start, end)
+    heads = [k for k in inside if _wget(words[k], "head") not in inside]
+    if not heads:
+        return inside[0] if inside else None
+    return min(heads, key=lambda k: (_depth(words, k), k))
+
+
+def _depth(words: Sequence[Any], k: int) -> int:
+    """Number of heads above word ``k`` (cycle-safe)."""
+    seen = {k}
+    while 0 <= _wget(words[k], "head") < len(words) and _wget(words[k], "head") not in seen:
+        k = _wget(words[k], "head")
+        seen.add(k)
+    return len(seen) - 1
+
+
+def dependency_path(words: Sequence[Any], a: int, b: int) -> list[int]:
+    """Word indices on the tree path from ``a`` to ``b`` (both included), through their lowest common head."""
+    def up(i: int) -> list[int]:
+        chain, seen = [i], {i}
+        while 0 <= _wget(words[chain[-1]], "head") < len(words) and _wget(words[chain[-1]], "head") not in seen:
+            chain.append(_wget(words[chain[-1]], "head"))
+            seen.add(chain[-1])
+        return chain
+
+    ua, ub = up(a), up(b)
+    common = next((k for k in ua if k in ub), None)
+    if common is None:
+        return []
+    return ua[: ua.index(common) + 1] + list(reversed(ub[: ub.index(common)]))
+
+
+def _highlight_map(highlight: Mapping[int, str] | Iterable[int] | None) -> dict[int, str]:
+    if highlight is None:
+        return {}
+    if isinstance(highlight, Mapping):
+        return {int(k): ROLE_COLORS.get(v, v) for k, v in highlight.items()}
+    return {int(k): ROLE_COLORS["cue"] for k in highlight}
+
+
+def _word_index(w: Any, position: int) -> int:
+    """A word's sentence index (``i``) when it has one, else its position in the list."""
+    try:
+        return int(_wget(w, "i"))
+    except (KeyError, AttributeError):
+        return position
+
+
+def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] | Iterable[int] | None = None,
+                    path: Sequence[int] = (), title: str = "") -> "go.Figure":
+    """Arcs over the words of one sentence, laid out right to left like the Arabic text.
+
+    ``sentence_words``: :class:`~claimkit.treebank.Word` objects (``ParsedDoc.sents[i].words``,
+    or a slice of them) or dicts with ``i``, ``text``, ``upos``, ``head`` (0-based, -1 root)
+    and ``deprel``. ``highlight``: word index (``i``) → role (``cue``/``source``/``content``/
+    ``channel``) or a colour; a plain iterable of indices is drawn in the cue colour.
+    ``path``: consecutive word indices whose arcs are drawn thick (see :func:`dependency_path`).
+    A head outside the words shown gets a dashed stub; the root an arrow from above.
+    """
+    import plotly.graph_objects as go
+
+    n = len(sentence_words)
+    ids = [_word_index(w, k) for k, w in enumerate(sentence_words)]
+    pos = {i: float(n - 1 - k) for k, i in enumerate(ids)}  # first word on the right
+    colors = _highlight_map(highlight)
+    on_path = {frozenset(p) for p in zip(path, path[1:])}
+    fig = _figure(title, showlegend=False, height=420, width=max(700, 70 * n),
+                  margin={"l": 20, "r": 20, "t": 60 if title else 20, "b": 20})
+    max_h = 1.0
+    for i, w in zip(ids, sentence_words):
+        h = int(_wget(w, "head"))
+        if h not in pos:
+            continue
+        height = 0.6 + 0.45 * abs(ids.index(h) - ids.index(i))
+        max_h = max(max_h, height)
+        xs, ys = _arc(pos[h], pos[i], height)
+        thick = frozenset((h, i)) in on_path
+        color = colors.get(i, "#444") if thick or (i in colors and h in colors) else "#9a9a9a"
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 3.5 if thick else 1.3},
+                                 hoverinfo="text", name=_wget(w, "deprel"),
+                                 text=f"{_wget(w, 'deprel')}: {_wget(sentence_words[ids.index(h)], 'text')} → "
+                                      f"{_wget(w, 'text')}"))
+        fig.add_annotation(x=pos[i], y=0.15, ax=xs[-3], ay=ys[-3], xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.3, arrowcolor=color, text="")
+        fig.add_annotation(x=(pos[h] + pos[i]) / 2, y=height, text=_wget(w, "deprel"), showarrow=False, yshift=8,
+                           font={"size": 11, "color": color}, bgcolor="rgba(255,255,255,0.85)")
+    for i, w in zip(ids, sentence_words):
+        h = int(_wget(w, "head"))
+        if h in pos:
+            continue
+        label = "root" if h < 0 else f"{_wget(w, 'deprel')} (head outside)"
+        fig.add_annotation(x=pos[i], y=0.15, ax=pos[i], ay=max_h + 0.3, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowcolor="#444" if h < 0 else "#bbb", text="")
+        fig.add_annotation(x=pos[i], y=max_h + 0.45, text=label, showarrow=False, font={"size": 11})
+    xs = [pos[i] for i in ids]
+    fig.add_trace(go.Scatter(
+        x=xs, y=[0.0] * n, mode="text", text=[_wget(w, "text") for w in sentence_words],
+        textfont={"size": 17, "color": [colors.get(i, "#111") for i in ids]},
+        customdata=[[i, _wget(w, "upos")] for i, w in zip(ids, sentence_words)],
+        hovertemplate="%{customdata[0]}: %{text} (%{customdata[1]})<extra></extra>", name="words"))
+    fig.add_trace(go.Scatter(x=xs, y=[-0.35] * n, mode="text", text=[_wget(w, "upos") for w in sentence_words],
+                             textfont={"size": 10, "color": "#777"}, hoverinfo="skip", name="upos"))
+    fig.update_xaxes(visible=False, range=[-0.8, n - 0.2], autorange=False)
+    fig.update_yaxes(visible=False, range=[-0.6, max_h + 0.7])
+    return fig
+
+
+def _arc(x0: float, x1: float, height: float, points: int = 24) -> tuple[list[float], list[float]]:
+    """A half-ellipse from ``x0`` to ``x1`` rising to ``height`` (starts and ends just above the words)."""
+    xs, ys = [], []
+    for t in range(points + 1):
+        a = math.pi * t / points
+        xs.append((x0 + x1) / 2 + (x0 - x1) / 2 * math.cos(a))
+        ys.append(0.15 + (height - 0.15) * math.sin(a))
+    return xs, ys
+
+
+# ---------------------------------------------------------------------------
+# Several articles
+# ---------------------------------------------------------------------------
+
+#: Columns of :func:`sourcing_profile` holding source-type shares.
+SHARE_COLUMNS: tuple[str, ...] = tuple(f"share_{t}" for t in SOURCE_TYPES)
+
+
+def sourcing_profile(analyses: Iterable[Analysis]) -> "pd.DataFrame":
+    """One row per article: how it is sourced.
+
+    Columns: ``doc``, ``claims``, ``distinct_sources``, one ``share_<type>`` column per
+    source type (share of claims), ``mean_hedging`` (0–3), ``hedged_share`` (claims at
+    level 2–3), ``top_source``, ``top_source_claim_share``, ``top_source_word_share``.
+    Ratios are NaN for an article without claims.
+    """
+    import pandas as pd
+
+    rows = []
+    for a in analyses:
+        df = claims_frame(a)
+        n = len(df)
+        rel = reliance_numbers(a)
+        levels = pd.to_numeric(df["hedging_level"], errors="coerce") if n else pd.Series(dtype=float)
+        row: dict[str, Any] = {"doc": a.doc, "claims": n, "distinct_sources": int(df["entity_label"].nunique())}
+        for t, col in zip(SOURCE_TYPES, SHARE_COLUMNS):
+            row[col] = float((df["source_type"] == t).sum() / n) if n else math.nan
+        row.update({"mean_hedging": float(levels.mean()) if n else math.nan,
+                    "hedged_share": float((levels >= 2).mean()) if n else math.nan,
+                    "top_source": rel["top_source"], "top_source_claim_share": rel["claim_share"],
+                    "top_source_word_share": rel["word_share"]})
+        rows.append(row)
+    cols = ["doc", "claims", "distinct_sources", *SHARE_COLUMNS, "mean_hedging", "hedged_share", "top_source",
+            "top_source_claim_share", "top_source_word_share"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def sourcing_profile_chart(profile: "pd.DataFrame", title: str = "Who the articles quote") -> "go.Figure":
+    """100% stacked bars, one per article: share of claims from each source type."""
+    import plotly.graph_objects as go
+
+    fig = _figure(title, barmode="stack", xaxis_title="share of claims", legend_title_text="source type")
+    if profile.empty:
+        return _empty_note(fig, "no articles")
+    labels = [f"{d} ({c} claims)" for d, c in zip(profile["doc"], profile["claims"])]
+    for t, col in zip(SOURCE_TYPES, SHARE_COLUMNS):
+        vals = profile[col].fillna(0).tolist()
+        if not any(vals):
+            continue
+        fig.add_trace(go.Bar(x=vals, y=labels, orientation="h", name=SOURCE_TYPE_LABELS[t],
+                             marker_color=SOURCE_TYPE_COLORS[t], hovertemplate="%{y}: %{x:.0%}<extra>" +
+                             SOURCE_TYPE_LABELS[t] + "</extra>"))
+    _entity_axis(fig, labels)
+    fig.update_xaxes(tickformat=".0%", range=[1, 0])
+    return fig
+
+
+def dependence_chart(profile: "pd.DataFrame",
+                     title: str = "How much each article leans on its top source") -> "go.Figure":
+    """Grouped bars per article: top source's share of claims and of attributed words."""
+    import plotly.graph_objects as go
+
+    fig = _figure(title, barmode="group", xaxis_title="top source's share", legend_title_text="")
+    if profile.empty:
+        return _empty_note(fig, "no articles")
+    labels = [f"{d} ({s or '—'})" for d, s in zip(profile["doc"], profile["top_source"])]
+    for col, name, color in (("top_source_claim_share", "of claims", "#0072B2"),
+                             ("top_source_word_share", "of attributed words", "#E69F00")):
+        fig.add_trace(go.Bar(x=profile[col].fillna(0).tolist(), y=labels, orientation="h", name=name,
+                             marker_color=color, hovertemplate="%{y}: %{x:.0%}<extra>" + name + "</extra>"))
+    _entity_axis(fig, labels)
+    fig.update_xaxes(tickformat=".0%", range=[1, 0])
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Saving
+# ---------------------------------------------------------------------------
+
+STATIC_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "webp")
+_BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+def find_browser() -> str | None:
+    """A Chrome/Chromium for kaleido: ``BROWSER_PATH`` if set, else the first one on ``PATH``."""
+    env = os.environ.get("BROWSER_PATH")
+    if env and Path(env).exists():
+        return env
+    for name in _BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def save_figure(fig: "go.Figure", path: str | os.PathLike, *, width: int | None = None, height: int | None = None,
+                scale: float = 1.0) -> Path:
+    """Write a figure: ``.html`` (self-contained, works offline) or PNG/SVG/PDF/JPEG/WebP via kaleido.
+
+    Static export needs the ``kaleido`` package (``pip install 'claimkit[export]'``) and
+    a local Chrome or Chromium (``apt-get install chromium``; set ``BROWSER_PATH`` if it
+    is not on ``PATH``). Without them a :class:`StaticExportError` says what is missing;
+    nothing is downloaded.
+    """
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in ("html", "htm"):
+        fig.write_html(out, include_plotlyjs=True, full_html=True)
+        return out
+    if suffix not in STATIC_FORMATS:
+        raise ValueError(f"{out}: unknown figure format {suffix!r}; use .html or one of {', '.join(STATIC_FORMATS)}")
+    _check_static_export()
+    os.environ.setdefault("BROWSER_PATH", find_browser() or "")
+    try:
+        fig.write_image(out, format="jpeg" if suffix == "jpg" else suffix, width=width, height=height, scale=scale)
+    except Exception as exc:  # kaleido reports browser problems with many exception types
+        raise StaticExportError(f"static export to {out} failed: {exc}. Check that the Chrome/Chromium at "
+                                f"{os.environ.get('BROWSER_PATH')} starts headless; .html export always works."
+                                ) from exc
+    return out
+
+
+def _check_static_export() -> None:
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        raise StaticExportError("PNG/SVG export needs kaleido: pip install 'claimkit[export]' "
+                                "(or save as .html, which needs nothing)") from None
+    if find_browser() is None:
+        raise StaticExportError("PNG/SVG export needs a local Chrome or Chromium and none was found: install one "
+                                "(Debian/Ubuntu: apt-get install chromium) or set BROWSER_PATH to its executable. "
+                                "claimkit never downloads a browser; .html export always works.")
