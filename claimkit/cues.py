@@ -1,0 +1,185 @@
+"""Stage 1: cue candidates — words and phrases that may introduce a reported claim.
+
+Method: lexicon look-up on the normalised surface form *and* on the model's
+normalised lemma (either suffices), restricted by part of speech, followed (in
+``frames.py``) by structural confirmation. Four kinds of cue, after ANNOTATION.md:
+
+* ``verb``: a finite reporting verb (قال، أوضح، يرى…), any person and tense, with
+  its attached و/ف;
+* ``participle``: a circumstantial active participle continuing a report (مشددا،
+  مؤكدةً، موضحين), never sentence-initial;
+* ``phrase``: a source phrase (بحسب، وفقا لـ، نقلا عن…);
+* ``impersonal``: an impersonal phrase (يذكر أن، من المعروف أن، تم التأكيد).
+
+Not handled here: nominal cues (جدال، اللوم), which the guidelines leave optional;
+first-person cues (أعتقد، نرى), which are the narrator's or nested voice and are
+also optional — they are skipped on purpose.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import CueEntry, load
+from .normalize import normalize_for_match
+from .treebank import Sent, Word
+
+VERBAL_UPOS = {"VERB", "AUX"}
+NON_CUE_UPOS = {"ADP", "SCONJ", "CCONJ", "PRON", "DET", "NUM", "PUNCT", "PART", "SYM"}
+PARTICIPLE_UPOS = {"ADJ", "NOUN", "VERB", "X", "ADV"}
+#: Conjunction prefixes that may remain glued when the MWT splitter misses them.
+CONJ_PREFIXES = ("و", "ف")
+PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه", "ني", "نا", "كم", "ك")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue candidate: where it is, what it is, and which lexicon entry matched."""
+
+    sent: int
+    first: int                 # first word index of the cue
+    last: int                  # last word index (inclusive)
+    kind: str                  # verb | participle | phrase | impersonal
+    entry: CueEntry | None     # lexicon entry (verbs and participles)
+    form: str = ""             # perfect | imperfect | participle | phrase
+    matched_by: str = ""       # "form" or "lemma" (for the explanation)
+    weak: bool = False         # verb form on a word not tagged VERB: needs a complementizer
+
+    @property
+    def cue_class(self) -> str:
+        if self.kind == "phrase":
+            return "according_to"
+        if self.kind == "impersonal":
+            return "impersonal"
+        return self.entry.cue_class if self.entry else "say"
+
+
+def _variants(norm: str) -> list[str]:
+    """The word and its forms without a glued conjunction or object pronoun."""
+    out = [norm]
+    for p in CONJ_PREFIXES:
+        if norm.startswith(p) and len(norm) > 3:
+            out.append(norm[1:])
+    for v in list(out):
+        for s in PRONOUN_SUFFIXES:
+            if v.endswith(s) and len(v) - len(s) >= 3:
+                out.append(v[: -len(s)])
+                break
+    return out
+
+
+def match_verb(w: Word) -> tuple[CueEntry, str, str, bool] | None:
+    """(entry, form kind, matched_by, first_person) when ``w`` is a reporting verb."""
+    lex = load()
+    if w.upos in NON_CUE_UPOS:
+        return None
+    for v in _variants(w.norm):
+        hits = lex.verb_forms.get(v)
+        if hits and (w.upos in VERBAL_UPOS or w.nlemma in lex.lemmas or w.upos == "X"):
+            h = hits[0]
+            return h.entry, h.kind, "form", h.first_person
+    if w.upos in VERBAL_UPOS and w.nlemma in lex.lemmas:
+        e = lex.lemmas[w.nlemma][0]
+        first = w.feat("Person") == "1"
+        kind = "imperfect" if w.feat("Aspect") == "Imp" else "perfect"
+        return e, kind, "lemma", first
+    return None
+
+
+def match_participle(w: Word) -> CueEntry | None:
+    """The entry when ``w`` is a circumstantial participle of a reporting verb (مشددا، مؤكدةً)."""
+    if w.upos not in PARTICIPLE_UPOS:
+        return None
+    lex = load()
+    for v in _variants(w.norm):
+        hits = lex.participles.get(v)
+        if hits:
+            return hits[0]
+    return None
+
+
+def orth_units(sent: Sent, text: str) -> list[tuple[str, int, int]]:
+    """Orthographic words of a sentence: (normalised text, first word index, last word index).
+
+    Phrases are matched on these, so a clitic split (or a missed one) by the model does
+    not matter: "وفقا للوكالة" is the units وفقا + للوكالة whatever the MWT did.
+    """
+    units: list[tuple[str, int, int]] = []
+    for w in sent.words:
+        if w.is_punct:
+            continue
+        if units and sent.words[units[-1][1]].ostart == w.ostart:
+            units[-1] = (units[-1][0], units[-1][1], w.i)
+        else:
+            units.append((normalize_for_match(text[w.ostart:w.oend]), w.i, w.i))
+    return units
+
+
+def _phrase_at(units: list[tuple[str, int, int]], u: int, phrase: tuple[str, ...]) -> int | None:
+    """Index of the last unit of ``phrase`` starting at unit ``u``, else None.
+
+    A final part ending in "+" (``ل+``) only requires the next unit to start with it; that
+    unit is not part of the phrase (it carries the source).
+    """
+    for k, part in enumerate(phrase):
+        if u + k >= len(units):
+            return None
+        norm = units[u + k][0]
+        if k == 0 and norm != part and norm[:1] in CONJ_PREFIXES and norm[1:] == part:
+            norm = part
+        if part.endswith("+"):
+            return u + k - 1 if k and norm.startswith(part[:-1]) and len(norm) > len(part) else None
+        if norm != part:
+            return None
+    return u + len(phrase) - 1
+
+
+def find_cues(sent: Sent, text: str) -> list[Cue]:
+    """All cue candidates of a sentence, in text order (not yet confirmed)."""
+    lex = load()
+    words = sent.words
+    units = orth_units(sent, text)
+    cues: list[Cue] = []
+    taken: set[int] = set()
+    for u, (norm, first, last) in enumerate(units):
+        if first in taken:
+            continue
+        found = False
+        for phrase in lex.impersonal:
+            end = _phrase_at(units, u, phrase)
+            if end is not None:
+                # a final complementizer (أن) is not part of the cue
+                cue_end = end - 1 if phrase[-1] == "ان" and end > u else end
+                cues.append(Cue(sent.index, first, units[cue_end][2], "impersonal", None, "phrase", "phrase"))
+                taken.update(range(first, units[end][2] + 1))
+                found = True
+                break
+        if found:
+            continue
+        for phrase in lex.source_phrases:
+            end = _phrase_at(units, u, phrase)
+            if end is not None:
+                if phrase[-1] != "ما":  # بحسب ما + verb: the verb is the cue
+                    cues.append(Cue(sent.index, first, units[end][2], "phrase", None, "phrase", "phrase"))
+                taken.update(range(first, units[end][2] + 1))
+                found = True
+                break
+        if found:
+            continue
+        for i in range(first, last + 1):
+            w = words[i]
+            if w.upos == "CCONJ" or w.is_punct:
+                continue
+            hit = match_verb(w)
+            if hit:
+                entry, kind, how, first_person = hit
+                if not first_person:  # first person: narrator's or nested voice (optional in the guidelines)
+                    cues.append(Cue(sent.index, i, i, "verb", entry, kind, how,
+                                    weak=w.upos not in VERBAL_UPOS))
+                    taken.add(i)
+                break
+            entry = match_participle(w)
+            if entry and u > 1:
+                cues.append(Cue(sent.index, i, i, "participle", entry, "participle", "form"))
+                taken.add(i)
+            break
+    return cues

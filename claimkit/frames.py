@@ -1,0 +1,592 @@
+"""Stage 2: confirm a cue and find its source, channel, content and mode.
+
+A cue candidate becomes a claim only when the sentence shows reported content
+(ANNOTATION.md "Not cues": a verb of saying with no reported content is not a claim):
+
+* ``c`` frame — a complementizer (أن، إن، أنه، بأن، على أن، إلى أن، من أن) after the cue,
+  separated from it only by the source phrase, a channel, time words or an apposition;
+* ``q`` frame — a colon or an opening quotation mark in the same position, or a
+  quotation ending just before a post-posed cue ("…"، قال فلان);
+* ``o`` frame — a propositional object (أكد دعم مصر، متهما الجماعات بـ…), for the verbs
+  the lexicon marks with ``o``;
+* source phrases (بحسب، وفقا لـ) need a source-like noun phrase after them.
+
+The search is linear over orthographic words, with the dependency tree as a second
+opinion (an ``obj`` child for nominal content, an ``nsubj`` before the cue for
+subject-first clauses, ``obj``/``iobj`` to stop a subject at the addressee). The
+model is weak (LAS ≈ 57 from raw text), so every tree-based choice has a linear
+fallback and no rule depends on a single arc being right.
+
+Not handled: content that precedes the cue without quotation marks, cues whose
+content spans several sentences of the parser, and discontinuous sources.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .cues import Cue, match_participle, match_verb
+from .lexicon import load, noun_type, strip_article
+from .normalize import normalize_for_match
+from .treebank import Sent
+
+#: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
+COMP_RE = re.compile(r"^[وف]?ب?ان(ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")
+#: Prepositions that may sit between a cue and its complementizer (شدد على أن، أشار إلى أن).
+COMP_PREPS = {"على", "علي", "الى", "الي", "من", "ب"}
+OPEN_QUOTES = '"“«„‘\''
+CLOSE_QUOTES = '"”»“’\''
+QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "‘": "’", "'": "'", "”": "”"}
+STOP_PUNCT = {".", "!", "؟", "?", ";", "؛"}
+COMMAS = {",", "،"}
+RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "اللايي", "اللذان", "اللتان"}
+PRONOUN_SUBJECTS = {"هو", "هي", "هم", "هما", "هن"}
+#: Largest number of orthographic words between a cue and its complementizer.
+MAX_GAP = 22
+#: Hedge predicates that open a new coordinated clause ("، ومن المنتظر أن…") and end the content.
+CLAUSE_OPENERS = {("من", "المنتظر"), ("من", "المقرر"), ("من", "المتوقع"), ("من", "المرجح"), ("من", "المحتمل")}
+
+
+def _word_list(name: str) -> frozenset[str]:
+    raw = resources.files("claimkit.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(normalize_for_match(line.split("#", 1)[0].strip()) for line in raw.splitlines()
+                     if line.split("#", 1)[0].strip())
+
+
+@lru_cache(maxsize=1)
+def temporal_words() -> frozenset[str]:
+    return frozenset(strip_article(w) for w in _word_list("temporal.txt"))
+
+
+@lru_cache(maxsize=1)
+def context_nouns() -> frozenset[str]:
+    return _word_list("context_nouns.txt")
+
+
+@dataclass
+class Unit:
+    """An orthographic word (or a punctuation mark) with its word indices and span."""
+
+    norm: str
+    first: int
+    last: int
+    start: int
+    end: int
+    punct: bool
+
+
+@dataclass
+class Frame:
+    """A confirmed cue with its spans (original offsets) and how they were found."""
+
+    cue: Cue
+    cue_span: tuple[int, int]
+    mode: str
+    content_span: tuple[int, int]
+    source_span: tuple[int, int] | None = None
+    channel_span: tuple[int, int] | None = None
+    impersonal: bool = False
+    anchor: int | None = None          # participles: the word whose subject speaks
+    source_words: tuple[int, int] | None = None   # first/last word index of the source
+    evidence: list[str] = field(default_factory=list)
+
+
+def units_of(sent: Sent, text: str) -> list[Unit]:
+    """Orthographic words and punctuation marks of a sentence, in order."""
+    units: list[Unit] = []
+    for w in sent.words:
+        if w.is_punct:
+            for k, ch in enumerate(text[w.start:w.end] or w.text):
+                units.append(Unit(ch, w.i, w.i, w.start + k, w.start + k + 1, True))
+            continue
+        if units and not units[-1].punct and sent.words[units[-1].first].ostart == w.ostart:
+            units[-1].last = w.i
+            continue
+        units.append(Unit(normalize_for_match(text[w.ostart:w.oend]), w.i, w.i, w.ostart, w.oend, False))
+    return units
+
+
+def _unit_of_word(units: list[Unit], i: int) -> int:
+    for k, u in enumerate(units):
+        if u.first <= i <= u.last:
+            return k
+    return 0
+
+
+def _has_finite_verb(sent: Sent, u: Unit) -> bool:
+    return any(sent.words[i].upos == "VERB" and sent.words[i].feat("VerbForm") not in ("Part", "Ger")
+               for i in range(u.first, u.last + 1))
+
+
+def _cue_at(sent: Sent, u: Unit) -> str:
+    """'verb' / 'participle' / '' — is unit ``u`` itself a reporting cue?"""
+    for i in range(u.first, u.last + 1):
+        w = sent.words[i]
+        if w.upos == "CCONJ":
+            continue
+        hit = match_verb(w)
+        if hit and hit[0].frames and not hit[3]:
+            return "verb"
+        if match_participle(w):
+            return "participle"
+        return ""
+    return ""
+
+
+def _sentence_end(units: list[Unit], k: int) -> int:
+    """Index of the unit that ends the sentence's clause material starting at ``k``."""
+    j = k
+    while j < len(units) and not (units[j].punct and units[j].norm in STOP_PUNCT and j > k):
+        j += 1
+    return j
+
+
+def content_end(sent: Sent, units: list[Unit], k: int) -> int:
+    """Index (exclusive) of the last unit of a content that starts at unit ``k``.
+
+    The content runs to the end of the sentence and stops before a following participle
+    or cue after a comma, before "، ومن المنتظر أن…"-type clauses and before a post-posed
+    source phrase ("، بحسب…").
+    """
+    lex = load()
+    end = _sentence_end(units, k)
+    j = k + 1
+    quote_depth = 0
+    while j < end:
+        u = units[j]
+        if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES:
+            quote_depth ^= 1
+        if u.punct and u.norm in COMMAS and not quote_depth and j + 1 < end:
+            nxt = units[j + 1]
+            after = units[j + 2] if j + 2 < end else None
+            if not nxt.punct and _cue_at(sent, nxt):
+                return j
+            norm = nxt.norm[1:] if nxt.norm[:1] in "وف" and len(nxt.norm) > 2 else nxt.norm
+            if after is not None and (norm, after.norm) in CLAUSE_OPENERS:
+                return j
+            if any(phrase[0] == norm or phrase[0] == nxt.norm for phrase in lex.source_phrases):
+                return j
+        j += 1
+    return end
+
+
+def _trim(units: list[Unit], a: int, b: int) -> tuple[int, int] | None:
+    """Unit range [a, b) without leading/trailing punctuation (quotes handled by the caller)."""
+    while a < b and units[a].punct and units[a].norm not in OPEN_QUOTES:
+        a += 1
+    while b > a and units[b - 1].punct and units[b - 1].norm not in CLOSE_QUOTES:
+        b -= 1
+    return (a, b) if a < b else None
+
+
+def _strip_wrapping_quotes(text: str, units: list[Unit], a: int, b: int) -> tuple[int, int]:
+    """Drop quotation marks that wrap the whole content (inner quoted fragments stay)."""
+    if b - a >= 2 and units[a].punct and units[a].norm in OPEN_QUOTES and units[b - 1].punct \
+            and units[b - 1].norm in CLOSE_QUOTES:
+        inner = [u for u in units[a + 1:b - 1] if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES]
+        if not inner:
+            a, b = a + 1, b - 1
+    elif units[a].punct and units[a].norm in OPEN_QUOTES and not any(
+            u.punct and u.norm in CLOSE_QUOTES for u in units[a + 1:b]):
+        a += 1
+    r = _trim(units, a, b)
+    return r or (a, b)
+
+
+def _quoted_words(units: list[Unit], a: int, b: int) -> int:
+    """Largest number of words inside one quoted fragment of units [a, b)."""
+    best, inside, n = 0, False, 0
+    for u in units[a:b]:
+        if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES:
+            if inside:
+                best = max(best, n)
+            inside, n = not inside, 0
+        elif inside and not u.punct:
+            n += 1
+    return best
+
+
+def _is_source_like(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
+    """Does units [a, b) name something that can speak (a name, a source noun)?"""
+    for u in units[a:b]:
+        if u.punct:
+            continue
+        head = sent.words[u.last if u.last > u.first and sent.words[u.first].upos == "ADP" else u.first]
+        t = noun_type(strip_article(u.norm[1:] if u.norm.startswith("ل") and len(u.norm) > 3 else u.norm))
+        if t and t != "quantifier":
+            return True
+        if any(sent.words[i].upos in ("X", "PROPN") for i in range(u.first, u.last + 1)):
+            return True
+        if not normalize_for_match(head.text).startswith("ال") and head.upos in ("NOUN",) and \
+                not normalize_for_match(head.lemma).startswith("ال") and head.feat("Definite") not in ("Def",):
+            # an unknown indefinite noun: a name the tagger did not mark
+            return head.feat("Definite") != "Ind"
+        return False
+    return False
+
+
+def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
+    """End (exclusive) of a noun phrase starting at unit ``a``: stops at punctuation,
+    a finite verb, a complementizer, time words and setting phrases."""
+    j = a
+    temporal = temporal_words()
+    while j < limit:
+        u = units[j]
+        if u.punct:
+            if u.norm in COMMAS and j + 1 < limit and _is_title(units[j + 1]):
+                j += 1
+                continue
+            if u.norm in OPEN_QUOTES + CLOSE_QUOTES and j > a:
+                # a quoted name inside the phrase (جريدة "سانت لويس…") is kept
+                close = next((m for m in range(j + 1, min(limit, j + 8)) if units[m].punct
+                              and units[m].norm in CLOSE_QUOTES), None)
+                if close is not None and u.norm in OPEN_QUOTES:
+                    j = close + 1
+                    continue
+            break
+        if j > a and (COMP_RE.match(u.norm) or u.norm in ("ان",)):
+            break
+        if j > a and _has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
+            break
+        if j > a and strip_article(u.norm) in temporal or u.norm.isdigit():
+            break
+        if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
+                strip_article(units[j + 1].norm) in context_nouns():
+            break
+        if j > a and _channel_start(sent, units, j):
+            break
+        j += 1
+    return j
+
+
+def _is_title(u: Unit) -> bool:
+    t = noun_type(u.norm)
+    return t.startswith("title") or t == "official"
+
+
+def _channel_start(sent: Sent, units: list[Unit], j: int) -> bool:
+    """Is unit ``j`` the start of a channel (لوكالة نوفوستي، لصحيفة…)?"""
+    u = units[j]
+    if u.punct or not u.norm.startswith("ل") or len(u.norm) < 4:
+        return False
+    rest = u.norm[1:]
+    return noun_type(rest) == "media" or noun_type(strip_article(rest)) == "media" or \
+        (rest.startswith("ل") and noun_type(rest[1:]) == "media")
+
+
+def _channel(sent: Sent, units: list[Unit], a: int, b: int, text: str) -> tuple[int, int] | None:
+    """The channel span inside gap units [a, b): an outlet after لـ, written without the preposition."""
+    for j in range(a, b):
+        if _channel_start(sent, units, j):
+            u = units[j]
+            end = j + 1
+            while end < b and not units[end].punct and not COMP_RE.match(units[end].norm) and \
+                    strip_article(units[end].norm) not in temporal_words() and \
+                    not _has_finite_verb(sent, units[end]):
+                end += 1
+            start = u.start + 1
+            if text[start:start + 1] == "ـ":
+                start += 1
+            while start < units[end - 1].end and text[start].isspace():
+                start += 1
+            return start, units[end - 1].end
+    return None
+
+
+def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int) -> tuple[int, int] | None:
+    """Subject units [s, e) right after a verb cue, inside the gap [a, b), or None (dropped)."""
+    if a >= b:
+        return None
+    u = units[a]
+    if u.punct or u.norm in PRONOUN_SUBJECTS or _channel_start(sent, units, a):
+        return None
+    if strip_article(u.norm) in temporal_words() or u.norm.isdigit():
+        return None
+    if u.norm in COMP_PREPS or u.norm in ("في", "خلال", "عن", "الى", "على", "لـ", "ل"):
+        return None
+    e = _np_end(sent, units, a, b)
+    # the tree can cut the subject at an object/addressee of the cue (أخبر شاهد عيان الشرطة أن)
+    for j in range(a + 1, e):
+        w = sent.words[units[j].first]
+        if w.head == cue_word and w.deprel in ("obj", "iobj") and units[j - 1].norm not in COMMAS:
+            e = j
+            break
+    # leading words only: a quantifier or title is fine; trailing punctuation is dropped
+    r = _trim(units, a, e)
+    return r
+
+
+def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tuple[int, int] | None:
+    """Subject-first order (المصادر قالت إن…): an nsubj of the cue just before it."""
+    subj = [w for w in sent.words if w.head == cue_word and w.deprel.startswith("nsubj") and w.i < cue_word]
+    if not subj:
+        return None
+    first = min(sent.subtree(subj[0].i))
+    a = _unit_of_word(units, first)
+    if cu - a > 8 or any(units[m].punct for m in range(a, cu)) or \
+            any(_has_finite_verb(sent, units[m]) for m in range(a, cu)):
+        return None
+    return (a, cu) if a < cu else None
+
+
+def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
+    return (units[r[0]].start, units[r[1] - 1].end) if r else None
+
+
+def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int | None]:
+    """From the cue unit, find ('c'|'q'|'', index of the frame unit, merged participle unit)."""
+    limit = min(len(units), cu + 1 + MAX_GAP)
+    relative_seen = False
+    for j in range(cu + 1, limit):
+        u = units[j]
+        if u.punct:
+            if u.norm in STOP_PUNCT:
+                break
+            if u.norm == ":":
+                return "q", j, None
+            if u.norm in OPEN_QUOTES:
+                return "q", j, None
+            continue
+        if COMP_RE.match(u.norm):
+            return "c", j, None
+        if u.norm in RELATIVES:
+            relative_seen = True
+        kind = _cue_at(sent, u)
+        if kind == "participle":
+            # "علق قائلا: …": one speech act; the finite cue takes the participle's words
+            f, k, _ = _scan_forward(sent, units, j)
+            return (f, k, j) if f else ("", j, None)
+        if kind == "verb":
+            return "", j, None
+        if _has_finite_verb(sent, u) and not relative_seen:
+            return "", j, None
+    return "", -1, None
+
+
+def _backward_quote(units: list[Unit], cu: int) -> tuple[int, int] | None:
+    """'"…"، قال فلان': a quotation that ends just before the cue (only a comma between)."""
+    j = cu - 1
+    while j >= 0 and units[j].punct and units[j].norm in COMMAS:
+        j -= 1
+    if j < 1 or not (units[j].punct and units[j].norm in CLOSE_QUOTES) or j == cu - 1:
+        return None
+    for k in range(j - 1, -1, -1):
+        if units[k].punct and units[k].norm in OPEN_QUOTES:
+            return (k, j + 1) if j - k > 1 else None
+    return None
+
+
+def _obj_start(sent: Sent, units: list[Unit], cue_word: int, after: int) -> int | None:
+    """Unit index where a propositional object of the cue starts (tree ``obj``/``ccomp``/``xcomp``)."""
+    cands = [w for w in sent.words if w.head == cue_word and w.deprel in ("obj", "ccomp", "xcomp")
+             and w.i > cue_word and w.upos not in ("PRON",)]
+    for w in cands:
+        first = min(sent.subtree(w.i))
+        k = _unit_of_word(units, max(first, units[after].first if after < len(units) else first))
+        if k >= after:
+            return k
+    return None
+
+
+def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) -> Frame | None:
+    """Confirm a cue and build its frame, or return None (not a claim)."""
+    units = units or units_of(sent, text)
+    cu = _unit_of_word(units, cue.first)
+    cue_last_unit = _unit_of_word(units, cue.last)
+    cue_span = (units[cu].start, units[cue_last_unit].end)
+    if cue.kind == "phrase":
+        return _according_to(sent, cue, units, cu, cue_last_unit, cue_span, text)
+    frames = cue.entry.frames if cue.entry else "cq"
+    if cue.kind == "impersonal":
+        frames = "cq"
+    kind, k, merged = _scan_forward(sent, units, cue_last_unit)
+    if cue.weak and kind != "c":
+        return None  # a verb form the tagger did not take for a verb needs a complement clause
+    ev: list[str] = [f"cue «{text[cue_span[0]:cue_span[1]]}»: {cue.kind} "
+                     f"({cue.entry.lemma if cue.entry else 'phrase'}, {cue.cue_class}) matched by {cue.matched_by}"]
+    if kind == "c" and "c" in frames:
+        content_a = k + 1
+        mode = "indirect"
+        ev.append(f"complementizer «{text[units[k].start:units[k].end]}» after the cue → indirect content")
+    elif kind == "q" and "q" in frames or kind == "q" and "c" in frames and units[k].norm == ":":
+        content_a = k + 1 if units[k].norm == ":" else k
+        mode = "direct"
+        ev.append("colon or quotation after the cue → direct content")
+    else:
+        back = _backward_quote(units, cu) if "q" in frames or "c" in frames else None
+        if back and cue.kind == "verb":
+            a, b = _strip_wrapping_quotes(text, units, *back)
+            ev.append("quotation just before the cue → direct content")
+            src = _subject_in_gap(sent, units, cue_last_unit + 1, _sentence_end(units, cue_last_unit + 1),
+                                  cue.last)
+            return Frame(cue, cue_span, "direct", (units[a].start, units[b - 1].end), _span(units, src),
+                         None, False, None, _words(units, src), ev)
+        if "o" not in frames or kind == "q":
+            return None
+        return _nominal(sent, cue, units, cu, cue_last_unit, cue_span, text, ev)
+    # content
+    end = content_end(sent, units, content_a)
+    r = _trim(units, content_a, end)
+    if not r:
+        return None
+    a, b = _strip_wrapping_quotes(text, units, *r) if mode == "direct" else r
+    if mode == "indirect" and _quoted_words(units, a, b) >= 2:
+        mode = "mixed"
+        ev.append("quoted fragment inside the indirect content → mixed")
+    gap_end = merged if merged is not None else k
+    frame = Frame(cue, cue_span, mode, (units[a].start, units[b - 1].end), evidence=ev)
+    if merged is not None:
+        ev.append(f"participle «{text[units[merged].start:units[merged].end]}» introduces the same words: merged")
+    _fill_source(sent, cue, units, cu, cue_last_unit, gap_end, frame, text)
+    return frame
+
+
+def _words(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
+    return (units[r[0]].first, units[r[1] - 1].last) if r else None
+
+
+def _fill_source(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, gap_end: int, frame: Frame,
+                 text: str) -> None:
+    """Source, channel, impersonal flag and participle anchor of a confirmed verb/participle cue."""
+    ev = frame.evidence
+    if cue.kind == "participle":
+        frame.anchor = _participle_anchor(sent, cue.first)
+        ev.append("participle: the source is the subject of the clause it continues")
+        return
+    gap = (cl + 1, gap_end)
+    frame.channel_span = _channel(sent, units, gap[0], gap[1], text)
+    if frame.channel_span:
+        ev.append(f"channel «{text[frame.channel_span[0]:frame.channel_span[1]]}» (outlet after لـ)")
+    if cue.kind == "impersonal":
+        frame.impersonal = True
+        ev.append("impersonal phrase: the article's own voice")
+        return
+    src = _subject_in_gap(sent, units, gap[0], gap[1], cue.first)
+    how = "words between the cue and its content"
+    if src is None:
+        src = _subject_before(sent, units, cu, cue.first)
+        how = "subject before the cue (nsubj)"
+    if src is None and cue.entry and "i" in cue.entry.frames and _passive_like(sent, cue, units, cl, gap_end):
+        frame.impersonal = True
+        ev.append("passive/impersonal form with nothing before its complement → the article's own voice")
+        return
+    frame.source_span = _span(units, src)
+    frame.source_words = _words(units, src)
+    if src:
+        ev.append(f"source «{text[frame.source_span[0]:frame.source_span[1]]}» from the {how}")
+    else:
+        ev.append("no subject written: dropped subject, to be linked to an earlier source")
+
+
+def _passive_like(sent: Sent, cue: Cue, units: list[Unit], cl: int, gap_end: int) -> bool:
+    w = sent.words[cue.first]
+    if w.feat("Voice") == "Pass":
+        return True
+    only_preps = all(units[m].norm in COMP_PREPS or units[m].punct for m in range(cl + 1, max(cl + 1, gap_end)))
+    return cue.form == "imperfect" and w.norm.lstrip("وف").startswith("ي") and only_preps
+
+
+def _participle_anchor(sent: Sent, i: int) -> int | None:
+    """The finite verb a circumstantial participle depends on (tree head, else the nearest verb before)."""
+    for h in sent.ancestors(i):
+        if sent.words[h].upos == "VERB":
+            return h
+    for j in range(i - 1, -1, -1):
+        if sent.words[j].upos == "VERB":
+            return j
+    return None
+
+
+def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int], text: str,
+             ev: list[str]) -> Frame | None:
+    """Object-phrase content (mode nominal): أكد … دعم مصر، متهما تلك الجماعات بـ…"""
+    if cue.kind == "participle":
+        k = cl + 1
+        if k >= len(units) or units[k].punct or units[k].norm in ("عن", "في", "الى", "على", "من", "مع"):
+            return None
+    else:
+        k = _after_named_subject(sent, units, cl + 1)
+        if k is None:
+            k = _obj_start(sent, units, cue.first, cl + 1)
+        if k is None or k >= len(units) or units[k].punct or units[cl + 1].norm in ("عن",):
+            return None
+    end = content_end(sent, units, k)
+    r = _trim(units, k, end)
+    if not r:
+        return None
+    a, b = r
+    ev.append(f"object phrase «{text[units[a].start:units[a].end]}…» of the cue → nominal content")
+    frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
+    _fill_source(sent, cue, units, cu, cl, k, frame, text)
+    return frame
+
+
+def _after_named_subject(sent: Sent, units: list[Unit], a: int) -> int | None:
+    """Unit after a "role … Name" subject (وأكد المتحدث باسم الوزارة أحمد أبو زيد | دعم…).
+
+    In verb–subject–object order nothing marks where the subject ends; a personal
+    name closing the subject does. Returns None when no name is found in reach.
+    """
+    from .source_types import is_name_word
+
+    seen_name = False
+    for j in range(a, min(len(units), a + 12)):
+        u = units[j]
+        if u.punct:
+            return j if seen_name else None
+        w = sent.words[u.last if sent.words[u.last].upos != "PRON" else u.first]
+        tagged = w.upos in ("X", "PROPN")
+        if is_name_word(sent, w) and (tagged or seen_name != "tagged"):
+            seen_name = "tagged" if tagged or seen_name == "tagged" else "untagged"
+        elif seen_name:
+            return j
+        elif _has_finite_verb(sent, u):
+            return None
+    return None
+
+
+def _according_to(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int],
+                  text: str) -> Frame | None:
+    """بحسب/وفقا لـ + source: the content is the rest of the clause or the clause before."""
+    a = cl + 1
+    if a >= len(units) or units[a].punct:
+        return None
+    end = _np_end(sent, units, a, _sentence_end(units, a))
+    r = _trim(units, a, end)
+    if not r or not _is_source_like(sent, units, *r):
+        return None
+    s0, s1 = r
+    src_start = units[s0].start
+    u0 = units[s0]
+    if u0.norm.startswith("ل") and sent.words[u0.first].upos == "ADP" and u0.last > u0.first:
+        src_start = sent.words[u0.first].end  # وفقا لباركر → باركر; للعهد → لعهد
+    elif u0.norm.startswith("ل") and units[cl].norm.startswith("وفق") or units[cl].norm.startswith("طبق"):
+        src_start = u0.start + 1 if u0.norm.startswith("ل") else u0.start
+    ev = [f"source phrase «{text[cue_span[0]:cue_span[1]]}» with a source-like noun phrase"]
+    before = [u for u in units[:cu] if not u.punct and u.norm not in ("و", "ف")]
+    if len(before) <= 0 or (cu <= 1 and units[0].norm in ("و", "ف")):
+        k = end
+        while k < len(units) and units[k].punct and units[k].norm in COMMAS:
+            k += 1
+        c_end = content_end(sent, units, k) if k < len(units) else k
+        rr = _trim(units, k, c_end)
+        ev.append("phrase opens the sentence → content is the rest of the clause")
+    else:
+        j = cu
+        while j > 0 and units[j - 1].punct:
+            j -= 1
+        start = 0
+        for m in range(j - 1, -1, -1):
+            if units[m].punct and units[m].norm in STOP_PUNCT:
+                start = m + 1
+                break
+        rr = _trim(units, start, j)
+        ev.append("post-posed phrase → content is the preceding clause")
+    if not rr:
+        return None
+    ca, cb = _strip_wrapping_quotes(text, units, *rr)
+    frame = Frame(cue, cue_span, "according_to", (units[ca].start, units[cb - 1].end),
+                  (src_start, units[s1 - 1].end), None, False, None, (units[s0].first, units[s1 - 1].last), ev)
+    return frame

@@ -1,0 +1,132 @@
+"""Stage 4: what kind of source speaks, and which words of the source are its name.
+
+Source types follow ANNOTATION.md: ``person`` (a named individual, also a role noun
+with a name in apposition), ``organization``, ``official`` (unnamed people identified
+by an official role: مصدر مسؤول، المتحدث باسم الوزارة), ``anonymous`` (unnamed people
+or groups: مراقبون، خبراء، مصادر مطلعة), ``media``, ``document``, ``author``.
+
+Method: the head noun of the source phrase (after quantifiers such as العديد من، أحد)
+is looked up in ``data/source_nouns.tsv``; role nouns are ``person`` when a name
+stands in apposition, otherwise ``official`` (or ``person`` for non-official roles
+such as المرشح); an unknown head that looks like a name is a ``person``. Names are
+found as runs of words that are not function words, not definite (no ال), not in the
+lexicons and not tagged as verbs, adjectives or particles; a run directly after a
+preposition is the object of that preposition (في ليبيا) and is not a name.
+
+Not handled: names written with the article (الأمريكي as a person), transliterated
+company names without a noun (ميكروسوفت is typed ``person``), women's names tagged
+as adjectives.
+"""
+from __future__ import annotations
+
+from .lexicon import load, noun_type, strip_article
+from .treebank import Sent, Word
+
+NOT_NAME_UPOS = {"ADP", "SCONJ", "CCONJ", "PRON", "DET", "NUM", "VERB", "AUX", "PART", "PUNCT", "SYM", "ADJ"}
+FUNCTION_WORDS = {"في", "من", "على", "علي", "الى", "الي", "عن", "مع", "ب", "ل", "و", "ف", "بين", "حول", "ضد",
+                  "عند", "لدى", "لدي", "ثم", "او", "ان", "قد", "ما", "لا", "لم", "لن", "هذا", "هذه", "ذلك", "تلك",
+                  "باسم", "اسم", "عام", "السابق", "السابقه"}
+
+
+def is_name_word(sent: Sent, w: Word) -> bool:
+    if w.is_punct or w.upos in NOT_NAME_UPOS and w.upos not in ("X", "PROPN"):
+        return False
+    n = w.norm
+    if len(n) < 2 or n.startswith("ال") or n in FUNCTION_WORDS or n.isdigit():
+        return False
+    if noun_type(n):
+        return False
+    # a noun with an attached pronoun (زوجته، خصمه) is a relation noun, not a name
+    nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
+    if nxt is not None and nxt.token == w.token and nxt.upos == "PRON":
+        return False
+    return True
+
+
+NAME_LINKS = {"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام", "دي", "فون", "فان"}
+
+
+def _trim_run(sent: Sent, run: list[int]) -> list[int]:
+    """Trim a candidate name run to the name proper.
+
+    With words the tagger marked as names (X/PROPN), trailing untagged words are cut
+    ("أحمد أبو زيد | دعم"); a run of untagged nouns keeps two words, three when a
+    linking word (أبو، بن، عبد) sits inside ("خليفة حفتر | عملية").
+    """
+    tagged = [k for k, i in enumerate(run) if sent.words[i].upos in ("X", "PROPN")]
+    if tagged:
+        return run[: tagged[-1] + 1]
+    limit = 3 if any(sent.words[i].norm in NAME_LINKS for i in run[:3]) else 2
+    return run[:limit]
+
+
+def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
+    """Word range (inclusive) of the personal name inside words [first, last], or None."""
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for i in range(first, last + 1):
+        w = sent.words[i]
+        if is_name_word(sent, w):
+            cur.append(i)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    runs = [_trim_run(sent, r) for r in runs]
+    cleaned = []
+    for run in runs:
+        prev = sent.words[run[0] - 1] if run[0] > 0 else None
+        if prev is not None and run[0] > first and (prev.upos == "ADP" or prev.norm in FUNCTION_WORDS):
+            run = run[1:]
+        if run:
+            cleaned.append(run)
+    if not cleaned:
+        return None
+    head = _head_index(sent, first, last)
+    for run in cleaned:
+        if run[0] == head:
+            return run[0], run[-1]
+    return cleaned[-1][0], cleaned[-1][-1]
+
+
+def _head_index(sent: Sent, first: int, last: int) -> int:
+    """First content word of a source phrase, after quantifiers (العديد من، أحد، بعض)."""
+    i = first
+    while i <= last:
+        w = sent.words[i]
+        if w.is_punct or w.upos in ("ADP", "CCONJ") and len(w.norm) <= 2 or noun_type(w.norm) == "quantifier" \
+                or w.norm in ("من",):
+            i += 1
+            continue
+        return i
+    return first
+
+
+def head_word(sent: Sent, first: int, last: int) -> Word:
+    """The head noun of a source phrase (first content word after quantifiers)."""
+    return sent.words[_head_index(sent, first, last)]
+
+
+def source_type(sent: Sent, first: int, last: int) -> tuple[str, str]:
+    """(source_type, reason) for the source words [first, last] of a sentence."""
+    head = head_word(sent, first, last)
+    t = noun_type(head.norm)
+    named = name_words(sent, first, last) is not None
+    mods = load().official_modifiers
+    if t == "anonymous":
+        if any(strip_article(sent.words[i].norm) in mods for i in range(first, last + 1)):
+            return "official", f"«{head.text}» with an official modifier"
+        return "anonymous", f"«{head.text}» names an unnamed group or person"
+    if t in ("media", "document", "organization"):
+        return t, f"head noun «{head.text}» is a {t} noun"
+    if t == "official":
+        return ("person", "official role with a name") if named else ("official", f"unnamed official «{head.text}»")
+    if t.startswith("title"):
+        if named:
+            return "person", f"role noun «{head.text}» with a name in apposition"
+        return ("official" if t == "title-official" else "person"), f"role noun «{head.text}» without a name"
+    if named:
+        return "person", "a personal name"
+    return "person", f"«{head.text}»: no lexicon entry, taken as a person"
