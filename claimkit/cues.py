@@ -67,12 +67,16 @@ def _variants(norm: str) -> list[str]:
     return out
 
 
-def match_verb(w: Word) -> tuple[CueEntry, str, str, bool] | None:
-    """(entry, form kind, matched_by, first_person) when ``w`` is a reporting verb."""
+def match_verb(w: Word, surface: str | None = None) -> tuple[CueEntry, str, str, bool] | None:
+    """(entry, form kind, matched_by, first_person) when ``w`` is a reporting verb.
+
+    ``surface``: the normalised orthographic word, tried when the model split it badly
+    (وصفها → و + صف + ها).
+    """
     lex = load()
     if w.upos in NON_CUE_UPOS:
         return None
-    for v in _variants(w.norm):
+    for v in _variants(surface or w.norm):
         hits = lex.verb_forms.get(v)
         if hits and (w.upos in VERBAL_UPOS or w.nlemma in lex.lemmas or w.upos == "X"):
             h = hits[0]
@@ -169,7 +173,7 @@ def find_cues(sent: Sent, text: str) -> list[Cue]:
             w = words[i]
             if w.upos == "CCONJ" or w.is_punct:
                 continue
-            hit = match_verb(w)
+            hit = match_verb(w) or (match_verb(w, norm) if last > first else None)
             if hit:
                 entry, kind, how, first_person = hit
                 if not first_person:  # first person: narrator's or nested voice (optional in the guidelines)
@@ -178,8 +182,8 @@ def find_cues(sent: Sent, text: str) -> list[Cue]:
                     taken.add(i)
                 break
             entry = match_participle(w)
-            if entry and u > 1:
-                cues.append(Cue(sent.index, i, i, "participle", entry, "participle", "form"))
+            if entry:  # a sentence-initial participle must be followed by أن (checked in frames)
+                cues.append(Cue(sent.index, i, i, "participle", entry, "participle", "form", weak=u <= 1))
                 taken.add(i)
             break
     return cues

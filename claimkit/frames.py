@@ -120,6 +120,14 @@ def _has_finite_verb(sent: Sent, u: Unit) -> bool:
                for i in range(u.first, u.last + 1))
 
 
+def _participle_entry(sent: Sent, u: Unit):
+    for i in range(u.first, u.last + 1):
+        e = match_participle(sent.words[i])
+        if e:
+            return e
+    return None
+
+
 def _cue_at(sent: Sent, u: Unit) -> str:
     """'verb' / 'participle' / '' — is unit ``u`` itself a reporting cue?"""
     for i in range(u.first, u.last + 1):
@@ -335,11 +343,33 @@ def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | Non
     return (units[r[0]].start, units[r[1] - 1].end) if r else None
 
 
+def _quoted_name_end(units: list[Unit], j: int, limit: int) -> int | None:
+    """Closing-quote index when the quotation opened at ``j`` is a short quoted name inside a
+    phrase (نقابة "فورس أوفريير" عن…), not the reported words."""
+    for m in range(j + 1, min(limit, j + 6)):
+        if units[m].punct and units[m].norm in CLOSE_QUOTES:
+            nxt = units[m + 1] if m + 1 < len(units) else None
+            if nxt is not None and not (nxt.punct and nxt.norm in STOP_PUNCT):
+                return m
+            return None
+        if units[m].punct:
+            return None
+    return None
+
+
 def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int | None]:
-    """From the cue unit, find ('c'|'q'|'', index of the frame unit, merged participle unit)."""
+    """From the cue unit, find ('c'|'q'|'', index of the frame unit, merged participle unit).
+
+    Between the cue and its complement may stand the source, a channel, time words, an
+    apposition and a relative clause. A finite verb outside a relative clause ends the
+    search for a complementizer (it starts another clause), but not for a colon, which
+    announces the words themselves even after a long setting ("قالت ليف في مقابلة أجريت
+    معها مؤخراً: …").
+    """
     limit = min(len(units), cu + 1 + MAX_GAP)
-    relative_seen = False
-    for j in range(cu + 1, limit):
+    relative_seen = verb_seen = False
+    j = cu + 1
+    while j < limit:
         u = units[j]
         if u.punct:
             if u.norm in STOP_PUNCT:
@@ -347,11 +377,17 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             if u.norm == ":":
                 return "q", j, None
             if u.norm in OPEN_QUOTES:
-                return "q", j, None
+                end = _quoted_name_end(units, j, limit) if j > cu + 1 else None
+                if end is None:
+                    return "q", j, None
+                j = end
+            j += 1
             continue
         if COMP_RE.match(u.norm):
+            if verb_seen and not relative_seen:
+                return "", j, None
             return "c", j, None
-        if u.norm in RELATIVES:
+        if u.norm in RELATIVES or u.norm in ("حيث",):
             relative_seen = True
         kind = _cue_at(sent, u)
         if kind == "participle":
@@ -361,7 +397,8 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if kind == "verb":
             return "", j, None
         if _has_finite_verb(sent, u) and not relative_seen:
-            return "", j, None
+            verb_seen = True
+        j += 1
     return "", -1, None
 
 
@@ -402,8 +439,11 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
     if cue.kind == "impersonal":
         frames = "cq"
     kind, k, merged = _scan_forward(sent, units, cue_last_unit)
-    if cue.weak and kind != "c":
+    if cue.weak and (kind != "c" or k > cue_last_unit + 2):
         return None  # a verb form the tagger did not take for a verb needs a complement clause
+    if merged is not None:
+        merged_entry = next((e for e in [_participle_entry(sent, units[merged])] if e), None)
+        frames = merged_entry.frames if merged_entry else frames
     ev: list[str] = [f"cue «{text[cue_span[0]:cue_span[1]]}»: {cue.kind} "
                      f"({cue.entry.lemma if cue.entry else 'phrase'}, {cue.cue_class}) matched by {cue.matched_by}"]
     if kind == "c" and "c" in frames:
