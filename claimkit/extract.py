@@ -28,19 +28,19 @@ def sentence_frames(sent: Sent, text: str) -> list[Frame]:
         frame = confirm(sent, cue, text, units)
         if frame is not None:
             frames.append(frame)
-    merged = {f.cue_span for f in frames}
     out: list[Frame] = []
     taken: list[tuple[int, int]] = []
     for f in frames:
         if any(f.cue_span[0] < b and a < f.cue_span[1] for a, b in taken):
             continue
+        if any(g.mode == "direct" and g.content_span[0] <= f.cue_span[0] < g.content_span[1] for g in out):
+            continue  # a cue inside a quotation is the quoted speaker's own report (optional in the guidelines)
         if f.cue.kind == "participle" and any(
                 g is not f and g.cue.kind == "verb" and any("merged" in e for e in g.evidence)
                 and g.content_span == f.content_span for g in frames):
             continue
         taken.append(f.cue_span)
         out.append(f)
-    del merged
     return out
 
 

@@ -34,6 +34,8 @@ from .treebank import Sent
 
 #: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
 COMP_RE = re.compile(r"^[وف]?ب?ان(ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")
+#: Words before أن that make it a temporal or purpose conjunction, not a complementizer (بعد أن).
+NON_COMP_BEFORE = {"بعد", "قبل", "منذ", "رغم", "بالرغم", "حتي", "دون", "بدون", "بدلا", "لاجل", "كي", "ريثما", "الا"}
 #: Prepositions that may sit between a cue and its complementizer (شدد على أن، أشار إلى أن).
 COMP_PREPS = {"على", "علي", "الى", "الي", "من", "ب"}
 OPEN_QUOTES = '"“«„‘\''
@@ -63,6 +65,11 @@ def temporal_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def context_nouns() -> frozenset[str]:
     return _word_list("context_nouns.txt")
+
+
+@lru_cache(maxsize=1)
+def performatives() -> frozenset[str]:
+    return frozenset(strip_article(w) for w in _word_list("performatives.txt"))
 
 
 @dataclass
@@ -258,7 +265,7 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
             break
         if j > a and _has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
             break
-        if j > a and strip_article(u.norm) in temporal or u.norm.isdigit():
+        if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")):
             break
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
                 strip_article(units[j + 1].norm) in context_nouns():
@@ -310,6 +317,10 @@ def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int
     u = units[a]
     if u.punct or u.norm in PRONOUN_SUBJECTS or _channel_start(sent, units, a):
         return None
+    main = [sent.words[i] for i in range(u.first, u.last + 1) if sent.words[i].upos != "CCONJ"]
+    if main and (main[0].upos == "ADP" or all(w.upos in ("PRON", "SCONJ", "PART") for w in main)
+                 or main[-1].upos == "PRON" and main[0].norm in ("لكن", "ان", "لان")):
+        return None  # a prepositional phrase or a pronoun: no written subject here
     if strip_article(u.norm) in temporal_words() or u.norm.isdigit():
         return None
     if u.norm in COMP_PREPS or u.norm in ("في", "خلال", "عن", "الى", "على", "لـ", "ل"):
@@ -318,7 +329,8 @@ def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int
     # the tree can cut the subject at an object/addressee of the cue (أخبر شاهد عيان الشرطة أن)
     for j in range(a + 1, e):
         w = sent.words[units[j].first]
-        if w.head == cue_word and w.deprel in ("obj", "iobj") and units[j - 1].norm not in COMMAS:
+        if w.head == cue_word and w.deprel in ("obj", "iobj") and units[j - 1].norm not in COMMAS \
+                and noun_type(units[j - 1].norm) != "quantifier" and sent.words[units[j - 1].last].upos != "ADP":
             e = j
             break
     # leading words only: a quantifier or title is fine; trailing punctuation is dropped
@@ -357,6 +369,22 @@ def _quoted_name_end(units: list[Unit], j: int, limit: int) -> int | None:
     return None
 
 
+def _quote_is_speech(units: list[Unit], j: int) -> bool:
+    """A quotation opened at ``j`` reports words when it runs to the end of the sentence
+    (or is long): a short quoted term (بقولهم "ماري نوستروم") does not."""
+    words = 0
+    for m in range(j + 1, len(units)):
+        u = units[m]
+        if u.punct and u.norm in CLOSE_QUOTES:
+            rest = [x for x in units[m + 1:] if not (x.punct and x.norm in STOP_PUNCT)]
+            return words >= 3 and (not rest or words >= 6)
+        if u.punct and u.norm in STOP_PUNCT and words >= 3:
+            continue
+        if not u.punct:
+            words += 1
+    return words >= 3
+
+
 def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int | None]:
     """From the cue unit, find ('c'|'q'|'', index of the frame unit, merged participle unit).
 
@@ -367,7 +395,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
     معها مؤخراً: …").
     """
     limit = min(len(units), cu + 1 + MAX_GAP)
-    relative_seen = verb_seen = False
+    relative_seen = verb_seen = clause_break = False
     j = cu + 1
     while j < limit:
         u = units[j]
@@ -375,15 +403,17 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             if u.norm in STOP_PUNCT:
                 break
             if u.norm == ":":
-                return "q", j, None
+                return ("q", j, None) if not clause_break else ("", j, None)
             if u.norm in OPEN_QUOTES:
                 end = _quoted_name_end(units, j, limit) if j > cu + 1 else None
                 if end is None:
-                    return "q", j, None
+                    return ("q", j, None) if _quote_is_speech(units, j) else ("", j, None)
                 j = end
+            elif u.norm in COMMAS and j + 1 < limit and not _is_title(units[j + 1]):
+                clause_break = True
             j += 1
             continue
-        if COMP_RE.match(u.norm):
+        if COMP_RE.match(u.norm) and units[j - 1].norm not in NON_COMP_BEFORE:
             if verb_seen and not relative_seen:
                 return "", j, None
             return "c", j, None
@@ -552,6 +582,10 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
             k = _obj_start(sent, units, cue.first, cl + 1)
         if k is None or k >= len(units) or units[k].punct or units[cl + 1].norm in ("عن",):
             return None
+    if any(units[m].norm in ("عن",) for m in range(max(cl + 1, k - 1), min(len(units), k + 2))):
+        return None  # أعلن عن / كشف عن + topic: a topic, not a proposition
+    if strip_article(units[k].norm) in performatives() and cue.entry and cue.entry.cue_class == "reveal":
+        return None  # أعلن الاستقلال: a performative act, not a claim
     end = content_end(sent, units, k)
     r = _trim(units, k, end)
     if not r:

@@ -175,6 +175,8 @@ def noun_type(word_norm: str) -> str:
     """The ``source_nouns.tsv`` type of a normalised word (article stripped), or ""."""
     nouns = load().source_nouns
     w = strip_article(word_norm)
+    if w not in nouns and w[:1] in ("ل", "ب") and len(w) > 3:   # an unsplit preposition: لجريدة، بحسب
+        w = strip_article(w[1:]) if not w.startswith("لل") else w[2:]
     if w in nouns:
         return nouns[w]
     for suf in ("ه", "ات", "ون", "ين"):   # a few plural/feminine variants not listed

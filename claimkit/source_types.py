@@ -76,15 +76,20 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
         runs.append(cur)
     runs = [_trim_run(sent, r) for r in runs]
     cleaned = []
+    head = _head_index(sent, first, last)
     for run in runs:
         prev = sent.words[run[0] - 1] if run[0] > 0 else None
         if prev is not None and run[0] > first and (prev.upos == "ADP" or prev.norm in FUNCTION_WORDS):
-            run = run[1:]
+            run = run[1:]   # في ليبيا إيفان مولوتكوف: ليبيا is the object of في
+        elif prev is not None and run[0] > first and prev.upos == "NOUN" and not noun_type(prev.norm):
+            continue        # قضية دافي: a genitive after a common noun, not the speaker's name
+        if run and not any(sent.words[i].upos in ("X", "PROPN") for i in run) and run[0] != head and \
+                not (prev is not None and (noun_type(prev.norm) or prev.upos in ("ADJ", "PRON", "PUNCT"))):
+            continue        # untagged words count as a name only at the head or after a title
         if run:
             cleaned.append(run)
     if not cleaned:
         return None
-    head = _head_index(sent, first, last)
     for run in cleaned:
         if run[0] == head:
             return run[0], run[-1]
