@@ -171,8 +171,8 @@ def find_cues(sent: Sent, text: str) -> list[Cue]:
             continue
         for i in range(first, last + 1):
             w = words[i]
-            if w.upos == "CCONJ" or w.is_punct:
-                continue
+            if w.upos == "CCONJ" or w.is_punct or w.norm in CONJ_PREFIXES:
+                continue  # the conjunction و/ف, whatever the tagger called it
             hit = match_verb(w) or (match_verb(w, norm) if last > first else None)
             if hit:
                 entry, kind, how, first_person = hit

@@ -139,7 +139,7 @@ def _cue_at(sent: Sent, u: Unit) -> str:
     """'verb' / 'participle' / '' — is unit ``u`` itself a reporting cue?"""
     for i in range(u.first, u.last + 1):
         w = sent.words[i]
-        if w.upos == "CCONJ":
+        if w.upos == "CCONJ" or w.norm in ("و", "ف"):
             continue
         hit = match_verb(w)
         if hit and hit[0].frames and not hit[3]:
