@@ -48,10 +48,10 @@ SOURCE_TYPE_LABELS: dict[str, str] = {
 #: Hedging levels from firmest to most tentative, with their colours.
 HEDGING_COLORS: dict[str, str] = {"boosted": "#1a9850", "neutral": "#9e9e9e", "hedged": "#fdae61",
                                   "speculative": "#d73027"}
-#: Roles of :func:`dependency_tree` highlights and their colours.
-ROLE_COLORS: dict[str, str] = {"cue": "#C0392B", "source": "#1F77B4", "content": "#2CA02C", "channel": "#9467BD"}
+#: Roles of :func:`dependency_tree` highlights (claim parts and hedge markers) and their colours.
+ROLE_COLORS: dict[str, str] = {"cue": "#C0392B", "source": "#1F77B4", "content": "#2CA02C", "channel": "#9467BD",
+                               "hedge": "#FF7F0E"}
 
-_SENT_END = re.compile(r"[.!?؟\n]")
 
 
 class StaticExportError(ClaimkitError, RuntimeError):
@@ -398,7 +398,7 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
     ``sentence_words``: :class:`~claimkit.treebank.Word` objects (``ParsedDoc.sents[i].words``,
     or a slice of them) or dicts with ``i``, ``text``, ``upos``, ``head`` (0-based, -1 root)
     and ``deprel``. ``highlight``: word index (``i``) → role (``cue``/``source``/``content``/
-    ``channel``) or a colour; a plain iterable of indices is drawn in the cue colour.
+    ``channel``/``hedge``) or a colour; a plain iterable of indices is drawn in the cue colour.
     ``path``: consecutive word indices whose arcs are drawn thick (see :func:`dependency_path`).
     A head outside the words shown gets a dashed stub; the root an arrow from above.
     """
@@ -416,7 +416,7 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
         h = int(_wget(w, "head"))
         if h not in pos:
             continue
-        height = 0.6 + 0.45 * abs(ids.index(h) - ids.index(i))
+        height = 0.35 + 0.55 * math.sqrt(abs(ids.index(h) - ids.index(i)))  # long arcs stay readable
         max_h = max(max_h, height)
         xs, ys = _arc(pos[h], pos[i], height)
         thick = frozenset((h, i)) in on_path
