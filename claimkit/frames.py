@@ -584,7 +584,8 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
             return None
     if any(units[m].norm in ("عن",) for m in range(max(cl + 1, k - 1), min(len(units), k + 2))):
         return None  # أعلن عن / كشف عن + topic: a topic, not a proposition
-    if strip_article(units[k].norm) in performatives() and cue.entry and cue.entry.cue_class == "reveal":
+    obj_head = sent.words[units[k].first].norm if not units[k].punct else ""
+    if strip_article(obj_head) in performatives() and cue.entry and cue.entry.cue_class == "reveal":
         return None  # أعلن الاستقلال: a performative act, not a claim
     end = content_end(sent, units, k)
     r = _trim(units, k, end)

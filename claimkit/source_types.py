@@ -81,10 +81,12 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
         prev = sent.words[run[0] - 1] if run[0] > 0 else None
         if prev is not None and run[0] > first and (prev.upos == "ADP" or prev.norm in FUNCTION_WORDS):
             run = run[1:]   # في ليبيا إيفان مولوتكوف: ليبيا is the object of في
-        elif prev is not None and run[0] > first and prev.upos == "NOUN" and not noun_type(prev.norm):
-            continue        # قضية دافي: a genitive after a common noun, not the speaker's name
+        elif prev is not None and run[0] > first and prev.upos == "NOUN" and not noun_type(prev.norm) \
+                and not prev.norm.startswith("ال"):
+            continue        # قضية دافي: the genitive of a construct-state noun, not the speaker's name
         if run and not any(sent.words[i].upos in ("X", "PROPN") for i in run) and run[0] != head and \
-                not (prev is not None and (noun_type(prev.norm) or prev.upos in ("ADJ", "PRON", "PUNCT"))):
+                not (prev is not None and (noun_type(prev.norm) or prev.upos in ("ADJ", "PRON", "PUNCT")
+                                           or prev.norm.startswith("ال"))):
             continue        # untagged words count as a name only at the head or after a title
         if run:
             cleaned.append(run)

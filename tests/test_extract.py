@@ -1,0 +1,167 @@
+"""Claims found on small Arabic examples and on the gold texts, with real Stanza parses."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import claimkit
+from conftest import DATA, load_jsonl
+
+REFERENCE = DATA / "reference_score_claims.py"
+
+
+def only_claim(text: str):
+    a = claimkit.analyze(text)
+    assert len(a.records) == 1, [c.cue for c in a.records]
+    return a.records[0]
+
+
+@pytest.mark.parametrize("text, cue, source, mode, cue_class, hedging", [
+    ("وأضاف السفير لوكالة الأنباء أن الاجتماع سيعقد غدا.", "وأضاف", "السفير", "indirect", "say", "neutral"),
+    ("قال الوزير: سنعمل على حل الأزمة في أسرع وقت.", "قال", "الوزير", "direct", "say", "neutral"),
+    ("ويرى محللون أن الاتفاق قد ينهار خلال أسابيع.", "ويرى", "محللون", "indirect", "opinion", "speculative"),
+    ("وأكد الرئيس أن الحكومة ستدعم المشروع حتما.", "وأكد", "الرئيس", "indirect", "assert", "boosted"),
+    ("وتوقع الخبراء أن ترتفع الأسعار في الشهر المقبل.", "وتوقع", "الخبراء", "indirect", "predict", "hedged"),
+])
+def test_finite_cues(text, cue, source, mode, cue_class, hedging):
+    c = only_claim(text)
+    assert (c.cue, c.source, c.mode, c.cue_class, c.hedging) == (cue, source, mode, cue_class, hedging)
+    assert text[c.cue_start:c.cue_end] == c.cue
+    assert text[c.content_start:c.content_end] == c.content
+
+
+def test_channel_is_not_the_source():
+    c = only_claim("وأضاف السفير لوكالة الأنباء أن الاجتماع سيعقد غدا.")
+    assert c.channel == "وكالة الأنباء"
+    assert c.content == "الاجتماع سيعقد غدا"
+
+
+def test_impersonal_cue_is_the_authors_voice():
+    c = only_claim("يذكر أن الاجتماع عقد في القاهرة الأسبوع الماضي.")
+    assert (c.cue, c.source, c.source_start, c.source_type, c.entity) == ("يذكر", "", None, "author", "")
+    assert c.cue_class == "impersonal"
+
+
+def test_according_to_phrase():
+    c = only_claim("بحسب مصادر مطلعة، سيصل الوفد غدا إلى القاهرة.")
+    assert (c.cue, c.mode, c.source_type) == ("بحسب", "according_to", "anonymous")
+    assert c.source == "مصادر مطلعة"
+    assert c.content == "سيصل الوفد غدا إلى القاهرة"
+
+
+@pytest.mark.parametrize("text", [
+    "دعا الوزير إلى اجتماع عاجل لبحث الأزمة.",          # a call, no reported content
+    "التقى الوزير بالسفير الروسي في القاهرة.",           # a meeting verb
+    "زار الرئيس موسكو أمس برفقة وفد كبير.",             # a visit
+    "أعلنت الدولة استقلالها عام 1960.",                 # a performative
+])
+def test_not_claims(text):
+    assert claimkit.analyze(text).records == ()
+
+
+def test_hedge_inside_relative_clause_does_not_count():
+    c = only_claim("وقال المدير إن الشركة بحثت السبل التي يمكن أن تساعد العمال.")
+    assert c.hedging == "neutral" and c.hedge_cues == ()
+
+
+def test_hedge_in_the_claim_counts():
+    c = only_claim("وقال المدير إن الشركة قد تغلق المصنع العام المقبل.")
+    assert c.hedging == "hedged" and c.hedge_cues == ("قد",)
+
+
+def test_dropped_subject_and_participle_are_linked():
+    text = ("وقال وزير الخارجية سامح شكري إن المحادثات كانت مثمرة. "
+            "وأضاف أن الجانبين اتفقا على مواصلة الحوار، مشددا على أن الحل سياسي.")
+    a = claimkit.analyze(text)
+    cues = [c.cue for c in a.records]
+    assert cues == ["وقال", "وأضاف", "مشددا"]
+    assert {c.entity for c in a.records} == {"سامح شكري"}
+    assert a.records[2].hedging == "boosted"
+
+
+# --- the seed article against its gold claims -------------------------------------------------
+
+def _score(gold_path, records, tmp_path):
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(REFERENCE), str(gold_path), str(pred)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_seed_matches_gold(seed_analysis, seed_gold, tmp_path):
+    s = _score(DATA / "libya_haftar_moscow_2016.ar.claims.jsonl", seed_analysis.to_dicts(), tmp_path)
+    assert s["fn"] == 0                       # every required gold claim found
+    assert s["fp"] <= 1                       # at most one extra claim
+    assert round(s["entity_acc"] * s["tp"]) >= 13
+    assert round(s["hedging_acc"] * s["tp"]) >= 12
+
+
+def test_seed_entities_are_linked_across_the_article(seed_analysis):
+    by_cue = {(c.cue, c.cue_start): c for c in seed_analysis.records}
+    ambassador = [c for c in by_cue.values() if c.entity == "إيفان مولوتكوف"]
+    assert len(ambassador) >= 8               # السفير، مولوتكوف and dropped subjects all link to him
+    assert any(c.source == "السفير" for c in ambassador)
+    assert any(c.source == "" and c.cue == "وتابع" for c in ambassador)
+    assert seed_analysis.sources.iloc[0]["entity"] == "إيفان مولوتكوف"
+
+
+def test_seed_offsets_slice_back(seed_analysis, seed_text):
+    for c in seed_analysis.records:
+        assert seed_text[c.cue_start:c.cue_end] == c.cue
+        assert seed_text[c.content_start:c.content_end] == c.content
+        if c.source_start is not None:
+            assert seed_text[c.source_start:c.source_end] == c.source
+    for s in seed_analysis.sentence_spans:
+        assert seed_text[s.start:s.end] == s.text
+
+
+def test_seed_boilerplate_is_not_parsed(seed_analysis, seed_text):
+    bullets = seed_text.index("•")
+    assert all(not (s.start <= bullets < s.end) for s in seed_analysis.sentence_spans)
+
+
+def test_seed_preparsed_gives_the_same_claims(seed_analysis, seed_text):
+    conllu = claimkit.parse(seed_text).to_conllu()
+    again = claimkit.analyze_conllu(conllu, text=seed_text, doc=seed_analysis.doc)
+    assert again.to_dicts() == seed_analysis.to_dicts()
+
+
+# --- the PUD gold set: raw text and gold trees -------------------------------------------------
+
+def test_pud_from_raw_text(pud_text, tmp_path):
+    a = claimkit.analyze(pud_text, doc="pud_attribution.ar")
+    s = _score(DATA / "pud_attribution.ar.claims.jsonl", a.to_dicts(), tmp_path)
+    assert s["cue_F1"] >= 0.85
+    assert s["attribution_F1"] >= 0.72
+
+
+def test_pud_from_gold_trees(pud_text, tmp_path):
+    conllu = (DATA / "pud_attribution.ar.conllu").read_text(encoding="utf-8")
+    a = claimkit.analyze_conllu(conllu, text=pud_text, doc="pud_attribution.ar")
+    s = _score(DATA / "pud_attribution.ar.claims.jsonl", a.to_dicts(), tmp_path)
+    assert s["cue_F1"] >= 0.85
+    assert s["attribution_F1"] >= 0.72
+    for c in a.records:
+        assert pud_text[c.cue_start:c.cue_end] == c.cue
+
+
+def test_conllu_without_text_rebuilds_the_gold_layout(pud_text):
+    conllu = (DATA / "pud_attribution.ar.conllu").read_text(encoding="utf-8")
+    a = claimkit.analyze_conllu(conllu)
+    assert a.text == pud_text
+
+
+def test_claim_explanations(seed_analysis):
+    text = seed_analysis.explain(0)
+    assert "cue" in text and "entity" in text
+    assert all(c.evidence for c in seed_analysis.records)
+
+
+def test_output_records_have_exactly_the_documented_keys(seed_analysis):
+    for d in seed_analysis.to_dicts():
+        assert tuple(d) == claimkit.RECORD_KEYS
+    assert list(seed_analysis.claims.columns) == list(claimkit.RECORD_KEYS)
