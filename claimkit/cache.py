@@ -53,7 +53,9 @@ def load(key: str) -> str | None:
         meta = json.loads(header.removeprefix("# claimkit-cache "))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
-    if meta.get("key") != key or meta.get("sha256") != hashlib.sha256(body.encode("utf-8")).hexdigest():
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
+        return None
+    if meta.get("sha256") != hashlib.sha256(body.encode("utf-8")).hexdigest():
         return None
     return body
 
@@ -63,12 +65,43 @@ def store(key: str, conllu: str) -> Path | None:
     path = _path(key)
     header = json.dumps({"key": key, "sha256": hashlib.sha256(conllu.encode("utf-8")).hexdigest(),
                          "format": FORMAT})
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".conllu")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(f"# claimkit-cache {header}\n{conllu}")
         os.replace(tmp, path)
+        tmp = None
     except OSError:
         return None
+    finally:  # a failed or interrupted write leaves no temporary file behind
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return path
+
+
+def entries() -> list[Path]:
+    """Paths of the entries currently in the cache (valid or not)."""
+    root = cache_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.glob("??/*.conllu") if not p.name.startswith(".tmp-"))
+
+
+def clear() -> int:
+    """Delete every cache entry (and stray temporary files); returns how many entries were removed."""
+    root = cache_dir()
+    n = 0
+    if not root.is_dir():
+        return 0
+    for p in root.glob("??/*.conllu"):
+        try:
+            p.unlink()
+            n += not p.name.startswith(".tmp-")
+        except OSError:
+            pass
+    return n

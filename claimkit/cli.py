@@ -1,0 +1,297 @@
+"""The ``claimkit`` command line.
+
+::
+
+    claimkit analyze ARTICLE.txt                      # table of claims and sources
+    claimkit analyze ARTICLE.txt --format jsonl       # output records (also csv, json)
+    claimkit analyze TREES.conllu --text ARTICLE.txt  # pre-parsed input
+    claimkit analyze corpus/ --out claims.parquet     # a folder or glob: corpus mode
+    claimkit parse ARTICLE.txt > ARTICLE.conllu       # the parse claimkit uses
+    claimkit evaluate --gold GOLD_DIR [--pred PRED.jsonl]
+    claimkit download [--stanza-dir DIR]
+    claimkit cache [--clear]
+
+Exit status: 0 on success; 1 when a corpus run skipped some files (the others are
+written); 2 on any claimkit error (bad input, missing model, bad arguments), with a
+one-line message on stderr and no traceback; 130 on Ctrl-C.
+
+Imports stay lazy: analysing a file whose parse is cached, with a machine format,
+imports neither pandas nor Stanza/PyTorch nor plotly.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import ClaimkitError, ConlluError
+
+MACHINE_FORMATS = ("jsonl", "csv", "json")
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with status 2 through :class:`ClaimkitError` handling."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(ClaimkitError):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    p = _Parser(prog="claimkit", description="Who says what in Arabic news: attributed claims, their sources "
+                "and hedging, from Stanza dependency parses.")
+    p.add_argument("--version", action="version", version=f"claimkit {_version()}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    a = sub.add_parser("analyze", help="find the attributed claims in an article or a corpus",
+                       description="Analyse one article (a table or records on stdout) or, given a folder, a glob "
+                       "pattern or several files, a corpus (records streamed to --out or stdout).")
+    a.add_argument("inputs", nargs="+", metavar="FILE_DIR_OR_GLOB",
+                   help="an article (.txt/.html), CoNLL-U (.conllu), a folder or a quoted glob pattern")
+    a.add_argument("--format", "-f", choices=("table",) + MACHINE_FORMATS, default=None,
+                   help="stdout format: table (default for one file), jsonl (default for a corpus), csv, json (a list)")
+    a.add_argument("--out", "-o", metavar="PATH",
+                   help="write records to PATH (.jsonl, .json, .csv, .parquet), atomically")
+    a.add_argument("--conllu", action="store_true",
+                   help="input is CoNLL-U (automatic for .conllu files); in a folder, analyse *.conllu")
+    a.add_argument("--text", metavar="FILE", help="the raw text the CoNLL-U was parsed from (offsets point into it; "
+                   "default: NAME.txt beside NAME.conllu when it exists)")
+    a.add_argument("--stanza-dir", metavar="DIR", help="Stanza resources folder (default: $STANZA_RESOURCES_DIR, "
+                   "then ~/stanza_resources)")
+    a.add_argument("--no-cache", action="store_true", help="parse again and do not read or write the parse cache")
+    a.add_argument("--display", choices=("logical", "visual"), default="logical",
+                   help="Arabic in the table: logical order for terminals with bidi support (default), visual "
+                   "order (python-bidi) for terminals without")
+    a.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="corpus mode: worker processes, each with its own model in memory (default 1)")
+    a.add_argument("--batch-size", type=int, default=None, metavar="N",
+                   help="corpus mode: articles parsed together by Stanza (default 16)")
+    a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="corpus mode: progress bar on stderr (default: when stderr is a terminal)")
+
+    pa = sub.add_parser("parse", help="print the CoNLL-U parse claimkit uses (offsets in MISC)",
+                        description="Parse an article and print its CoNLL-U, with start_char/end_char offsets "
+                        "into the input in MISC; `claimkit analyze OUT.conllu --text FILE` analyses it again.")
+    pa.add_argument("input", metavar="FILE")
+    pa.add_argument("--out", "-o", metavar="PATH", help="write to PATH (atomically) instead of stdout")
+    pa.add_argument("--stanza-dir", metavar="DIR")
+    pa.add_argument("--no-cache", action="store_true")
+
+    e = sub.add_parser("evaluate", help="score claims against gold claims",
+                       description="Score predicted claims against gold (*.claims.jsonl). Without --pred the "
+                       "analyser is run on NAME.txt beside each NAME.claims.jsonl (or on NAME.conllu with --conllu).")
+    e.add_argument("--gold", required=True, metavar="GOLD_DIR_OR_FILE")
+    e.add_argument("--pred", metavar="PRED.jsonl", help="predicted records (claimkit analyze --format jsonl)")
+    e.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    e.add_argument("--per-doc", action="store_true", help="also report each document")
+    e.add_argument("--conllu", action="store_true", help="analyse the gold trees NAME.conllu instead of parsing")
+    e.add_argument("--stanza-dir", metavar="DIR")
+    e.add_argument("--no-cache", action="store_true")
+
+    d = sub.add_parser("download", help="download the official Stanza Arabic model",
+                       description="Fetch the official Stanza Arabic model (tokenize, mwt, pos, lemma, depparse).")
+    d.add_argument("--stanza-dir", metavar="DIR", help="target folder (default: $STANZA_RESOURCES_DIR, "
+                   "then ~/stanza_resources)")
+
+    c = sub.add_parser("cache", help="show or clear the parse cache",
+                       description="Show the parse cache folder (CLAIMKIT_CACHE_DIR or the user cache folder) "
+                       "and its size, or clear it.")
+    c.add_argument("--clear", action="store_true", help="delete every cached parse")
+    return p
+
+
+# -- analyze -------------------------------------------------------------------------------
+
+def _text_for_conllu(path: Path, text: str | None) -> Path | None:
+    if text:
+        return Path(text)
+    sib = path.with_name(path.name[: -len(".conllu")] + ".txt") if path.name.endswith(".conllu") else None
+    return sib if sib is not None and sib.is_file() else None
+
+
+def _analyze_one(args: argparse.Namespace) -> int:
+    from .pipeline import analyze_file
+
+    path = Path(args.inputs[0])
+    is_conllu = args.conllu or path.name.endswith(".conllu")
+    try:
+        analysis = analyze_file(path, conllu=is_conllu, text_path=_text_for_conllu(path, args.text) if is_conllu
+                                else None, stanza_dir=args.stanza_dir, cache=not args.no_cache)
+    except ClaimkitError:
+        raise
+    except Exception as exc:
+        if is_conllu:  # the CoNLL-U reader fails in many ways on malformed input
+            raise ConlluError(f"{path}: not valid CoNLL-U ({type(exc).__name__}: {exc})") from None
+        raise
+    records = analysis.to_dicts()
+    if args.out:
+        from .writers import write_records
+
+        n = write_records(records, args.out)
+        print(f"{analysis.doc}: {n} claim{'s' * (n != 1)} written to {args.out}", file=sys.stderr)
+        if args.format is None:
+            return 0
+    fmt = args.format or "table"
+    if fmt == "table":
+        from .table import analysis_report
+
+        print(analysis_report(analysis.doc, analysis.records, len(analysis.sentence_spans), display=args.display))
+    else:
+        from .writers import write_records
+
+        write_records(records, None, fmt, stream=sys.stdout)
+    return 0
+
+
+def _analyze_corpus(args: argparse.Namespace) -> int:
+    from .corpus import DEFAULT_BATCH_SIZE, CorpusSummary, analyze_corpus, expand_paths
+    from .writers import RecordWriter
+
+    files = expand_paths(args.inputs, conllu=args.conllu)
+    if not files:
+        raise ClaimkitError(f"no input files match {' '.join(args.inputs)}"
+                            + (" (folders give *.conllu with --conllu)" if args.conllu else
+                               " (folders give *.txt, *.html, *.htm)"))
+    if args.text:
+        raise ClaimkitError("--text applies to one CoNLL-U file; in corpus mode NAME.txt beside NAME.conllu is used")
+    fmt = args.format or "jsonl"
+    summary = CorpusSummary()
+    results = analyze_corpus(files, workers=args.workers, cache=not args.no_cache, stanza_dir=args.stanza_dir,
+                             progress=args.progress, batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
+                             conllu=args.conllu)
+    if args.out:
+        with RecordWriter(args.out) as w:
+            for r in results:
+                summary.add(r)
+                w.write(r.records())
+    elif fmt == "table":
+        from .table import render_table
+
+        rows = []
+        for r in results:
+            summary.add(r)
+            rows.append((r.doc, len(r.analysis) if r.ok and r.analysis is not None else "—",
+                         "cache" if r.cached else ("parsed" if r.ok else "skipped"), r.error or ""))
+        print(render_table(("doc", "claims", "parse", "error"), rows, widths=(40, 6, 7, None), display=args.display))
+    else:
+        with RecordWriter(None, fmt, stream=sys.stdout) as w:
+            for r in results:
+                summary.add(r)
+                w.write(r.records())
+    print(summary.report() + (f"; written to {args.out}" if args.out else ""), file=sys.stderr)
+    if summary.failures and len(summary.failures) == summary.docs:
+        return 2
+    return 1 if summary.failures else 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .corpus import is_corpus_spec
+
+    if args.workers < 1:
+        raise ClaimkitError("--workers must be at least 1")
+    if is_corpus_spec(args.inputs):
+        return _analyze_corpus(args)
+    if args.text and not (args.conllu or args.inputs[0].endswith(".conllu")):
+        raise ClaimkitError("--text goes with CoNLL-U input (a .conllu file or --conllu)")
+    return _analyze_one(args)
+
+
+# -- other commands ------------------------------------------------------------------------
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .pipeline import parse, read_text_file
+
+    conllu = parse(read_text_file(args.input), stanza_dir=args.stanza_dir, cache=not args.no_cache).to_conllu()
+    if args.out:
+        from .writers import write_text_atomic
+
+        write_text_atomic(conllu, args.out)
+    else:
+        sys.stdout.write(conllu)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate, format_text
+
+    scores = evaluate(args.gold, args.pred, conllu=args.conllu, stanza_dir=args.stanza_dir, cache=not args.no_cache)
+    if args.format == "json":
+        print(json.dumps(scores.to_dict(per_doc=args.per_doc), ensure_ascii=False, indent=2))
+    else:
+        print(format_text(scores, per_doc=args.per_doc))
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from .parsing import download
+
+    d = download(args.stanza_dir)
+    print(f"Stanza Arabic model ready in {d}", file=sys.stderr)
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from . import cache
+
+    if args.clear:
+        n = cache.clear()
+        print(f"removed {n} cached parse{'s' * (n != 1)} from {cache.cache_dir()}")
+        return 0
+    files = cache.entries()
+    size = sum(f.stat().st_size for f in files if f.exists())
+    print(f"{cache.cache_dir()}: {len(files)} cached parse{'s' * (len(files) != 1)}, {size / 1e6:.1f} MB")
+    return 0
+
+
+COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "download": cmd_download,
+            "cache": cmd_cache}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help(sys.stderr)
+            return 2
+        return COMMANDS[args.command](args)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ClaimkitError as exc:
+        print(f"claimkit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("claimkit: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except BrokenPipeError:  # `claimkit analyze … | head`
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
+    except OSError as exc:  # e.g. an output folder that is not writable
+        print(f"claimkit: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

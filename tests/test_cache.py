@@ -1,0 +1,151 @@
+"""The parse cache: hits skip Stanza, damaged or stale entries are rebuilt, writes are atomic."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import claimkit
+from claimkit import cache, parsing
+
+TEXT = "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.\n\nوأضاف أن القاهرة ستواصل جهودها."
+
+
+def _key(text: str = TEXT) -> str:
+    return cache.cache_key(text, parsing.model_identity(), claimkit.__version__)
+
+
+@pytest.fixture
+def parsed_once():
+    """TEXT parsed (or found) in the session cache; returns its cache entry path."""
+    claimkit.analyze(TEXT)
+    path = cache._path(_key())
+    assert path.is_file()
+    return path
+
+
+@pytest.fixture
+def no_parser(monkeypatch):
+    """Make any Stanza call fail, to prove that a code path does not parse."""
+    def boom(*a, **k):
+        raise AssertionError("Stanza was called on a cache hit")
+
+    monkeypatch.setattr(parsing, "parse_stanza", boom)
+    monkeypatch.setattr(parsing, "parse_many", boom)
+    monkeypatch.setattr(parsing, "get_pipeline", boom)
+
+
+@pytest.fixture
+def parse_spy(monkeypatch):
+    calls = []
+    real = parsing.parse_stanza
+
+    def spy(text, stanza_dir=None):
+        calls.append(text)
+        return real(text, stanza_dir)
+
+    monkeypatch.setattr(parsing, "parse_stanza", spy)
+    return calls
+
+
+def test_hit_does_not_parse(parsed_once, no_parser):
+    a = claimkit.analyze(TEXT, doc="x")
+    assert a.doc == "x" and len(a.sentence_spans) >= 2
+
+
+def test_hit_gives_the_same_parse(parsed_once):
+    fresh = claimkit.parse(TEXT, cache=False)
+    cached = claimkit.parse(TEXT)
+    assert cached.to_conllu() == fresh.to_conllu()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit_body", "garbage_header", "non_dict_header", "wrong_format",
+                                    "wrong_key", "empty", "binary"])
+def test_damaged_entry_is_ignored_and_rebuilt(parsed_once, parse_spy, damage):
+    good = parsed_once.read_text(encoding="utf-8")
+    header, body = good.split("\n", 1)
+    meta = json.loads(header.removeprefix("# claimkit-cache "))
+    if damage == "truncate":
+        parsed_once.write_text(good[: len(good) // 2], encoding="utf-8")
+    elif damage == "edit_body":
+        parsed_once.write_text(header + "\n" + body.replace("\tnsubj\t", "\tobj\t", 1), encoding="utf-8")
+    elif damage == "garbage_header":
+        parsed_once.write_text("# claimkit-cache {not json\n" + body, encoding="utf-8")
+    elif damage == "non_dict_header":
+        parsed_once.write_text("# claimkit-cache 5\n" + body, encoding="utf-8")
+    elif damage == "wrong_format":
+        parsed_once.write_text("# claimkit-cache " + json.dumps({**meta, "format": 999}) + "\n" + body,
+                               encoding="utf-8")
+    elif damage == "wrong_key":
+        parsed_once.write_text("# claimkit-cache " + json.dumps({**meta, "key": "0" * 64}) + "\n" + body,
+                               encoding="utf-8")
+    elif damage == "empty":
+        parsed_once.write_text("", encoding="utf-8")
+    else:
+        parsed_once.write_bytes(b"\xff\xfe\x00garbage")
+    assert cache.load(_key()) is None
+    claimkit.analyze(TEXT)
+    assert parse_spy == [parse_spy[0]] and len(parse_spy) == 1  # parsed again, once
+    assert parsed_once.read_text(encoding="utf-8") == good   # and the entry is whole again
+    assert cache.load(_key()) == body
+
+
+def test_other_version_or_model_is_a_miss(parsed_once, monkeypatch, parse_spy):
+    assert cache.load(cache.cache_key(TEXT, parsing.model_identity(), "0.0.0-other")) is None
+    assert cache.load(cache.cache_key(TEXT, "another-model", claimkit.__version__)) is None
+    assert cache.load(cache.cache_key(TEXT + " ", parsing.model_identity(), claimkit.__version__)) is None
+    monkeypatch.setattr(claimkit, "__version__", "9.9.9")
+    claimkit.analyze(TEXT)
+    assert len(parse_spy) == 1  # a new claimkit version parses again
+    assert cache._path(cache.cache_key(TEXT, parsing.model_identity(), "9.9.9")).is_file()
+
+
+def test_no_cache_neither_reads_nor_writes(parsed_once, parse_spy):
+    before = set(cache.entries())
+    claimkit.analyze(TEXT, cache=False)
+    assert len(parse_spy) == 1
+    assert set(cache.entries()) == before
+
+
+def test_location_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMKIT_CACHE_DIR", str(tmp_path / "c"))
+    assert cache.cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("CLAIMKIT_CACHE_DIR")
+    import platformdirs
+
+    assert cache.cache_dir() == Path(platformdirs.user_cache_dir("claimkit"))
+
+
+def test_store_is_atomic_and_leaves_no_temporary_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMKIT_CACHE_DIR", str(tmp_path))
+    key = "ab" + "0" * 62
+    assert cache.store(key, "x\n") is not None and cache.load(key) == "x\n"
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache.os, "replace", fail)
+    assert cache.store(key, "y\n") is None
+    assert cache.load(key) == "x\n"  # the old entry is untouched
+    assert not list(tmp_path.rglob(".tmp-*"))
+
+
+def test_unwritable_cache_is_not_an_error(monkeypatch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CLAIMKIT_CACHE_DIR", str(blocker))
+    assert cache.store("cd" + "0" * 62, "x\n") is None
+    assert cache.load("cd" + "0" * 62) is None
+
+
+def test_cache_command(monkeypatch, tmp_path, capsys):
+    from claimkit.cli import main
+
+    monkeypatch.setenv("CLAIMKIT_CACHE_DIR", str(tmp_path))
+    cache.store("ef" + "0" * 62, "x\n")
+    assert main(["cache"]) == 0
+    assert f"{tmp_path}: 1 cached parse" in capsys.readouterr().out
+    assert main(["cache", "--clear"]) == 0
+    assert "removed 1 cached parse" in capsys.readouterr().out
+    assert cache.entries() == []
