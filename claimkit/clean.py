@@ -36,6 +36,7 @@ from .normalize import ARABIC_LETTER_RE, arabic_ratio, normalize_for_match
 #: Characters dropped from the parser's copy of the text.
 DROP_RE = re.compile("[\u0640\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed"
                      "\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]")
+MARK_RE = re.compile("[\u0640\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed]")
 SPACE_LIKE = "\u00a0\u2007\u202f\u3000"
 BULLETS = "•·▪●◦‣∙■□◆◇►▶*-–—"
 HTML_SNIFF_RE = re.compile(r"<\s*(html|body|p|div|br|span|a|h[1-6]|article|li|ul|meta|script)\b", re.I)
@@ -78,7 +79,10 @@ class CleanText:
         if end <= start:
             pos = self.index[start] if start < len(self.index) else len(self.original)
             return pos, pos
-        return self.index[start], self.index[end - 1] + 1
+        e = self.index[end - 1] + 1
+        while e < len(self.original) and MARK_RE.match(self.original[e]):
+            e += 1  # a word's final diacritics and tatweel belong to it (السفيرُ)
+        return self.index[start], e
 
     def pos(self, i: int) -> int:
         """Map one cleaned position to the original string."""
@@ -89,19 +93,27 @@ def check_text(text: object, max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
     """Validate an article before any work is done; returns it unchanged.
 
     Raises :class:`TypeError` for non-strings, :class:`EmptyTextError` for empty or
-    whitespace-only text, :class:`TextTooLongError` above ``max_chars`` and
-    :class:`NotArabicError` when under half of the letters are Arabic.
+    whitespace-only text and :class:`TextTooLongError` above ``max_chars``.
     """
     if not isinstance(text, str):
         raise TypeError(f"claimkit.analyze expects str, got {type(text).__name__}")
-    if not text.strip():
+    if not DROP_RE.sub("", text).strip():
         raise EmptyTextError("the text is empty or only whitespace: nothing to analyse")
     if max_chars is not None and len(text) > max_chars:
         raise TextTooLongError(f"the text has {len(text):,} characters, over the limit of {max_chars:,}; "
                                "split it or pass max_chars=None")
+    return text
+
+
+def check_arabic(text: str) -> str:
+    """Refuse text (already cleaned of markup and boilerplate) that is not Arabic.
+
+    Raises :class:`EmptyTextError` when there are no letters at all and
+    :class:`NotArabicError` when under half of the letters are Arabic.
+    """
     sample = text if len(text) < 200_000 else text[:100_000] + text[-100_000:]
-    if HTML_SNIFF_RE.search(sample):
-        sample = HTML_SKIP_RE.sub(" ", sample)
+    if not any(c.isalpha() for c in sample):
+        raise EmptyTextError("the text has no words (only digits, punctuation or symbols): nothing to analyse")
     ratio = arabic_ratio(sample)
     if ratio < MIN_ARABIC_RATIO:
         raise NotArabicError(f"only {ratio:.0%} of the letters are Arabic; claimkit analyses Arabic articles "
@@ -183,8 +195,11 @@ def clean(text: str) -> CleanText:
             else:
                 emit(ch, pos)
     cleaned = "".join(out)
-    if not ARABIC_LETTER_RE.search(cleaned):
+    if not cleaned.strip():
+        if not ARABIC_LETTER_RE.search(text):
+            check_arabic(text)  # no Arabic at all: say so rather than "only boilerplate"
         raise EmptyTextError("nothing is left to analyse once page boilerplate and markup are removed")
+    check_arabic(cleaned)
     return CleanText(original=text, text=cleaned, index=index)
 
 

@@ -226,6 +226,11 @@ def from_conllu(conllu_text: str, text: str | None = None) -> ParsedDoc:
     except Exception as exc:  # the conllu package raises several exception types
         raise ConlluError(f"not valid CoNLL-U: {exc}") from None
     token_lists = [tl for tl in token_lists if len(tl)]
+    for n, tl in enumerate(token_lists):
+        for tok in tl:
+            if not all(k in tok for k in ("id", "form", "head", "deprel", "misc")):
+                raise ConlluError(f"not valid CoNLL-U: sentence {n + 1} has a line without the 10 columns "
+                                  f"(token {tok.get('form', '?')!r})")
     if not token_lists:
         raise ConlluError("no sentences found in the CoNLL-U input")
     rebuilt = text is None
