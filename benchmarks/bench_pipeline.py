@@ -1,0 +1,334 @@
+"""Benchmark: parse and extraction speed, memory against corpus size, warm-cache re-run.
+
+    python benchmarks/bench_pipeline.py [--max-chars N] [--quick] [--json OUT.json]
+
+What it measures (with the Stanza model from --stanza-dir / STANZA_RESOURCES_DIR):
+
+1. **Parsing** — Stanza on each document of a corpus built from the texts at hand
+   (the seed article, the gold texts, and concatenations of their paragraphs of 10k,
+   20k, 40k… characters while the corpus stays within ``--max-chars``, default
+   200,000): syntactic words per second.
+2. **Extraction alone** — claimkit's rules on the same parses: words per second, and
+   extraction time as a share of parse time (target: under 5 %).
+3. **Memory against corpus size** — :func:`claimkit.analyze_corpus` streaming 1, 2, 4,
+   8 distinct documents (no cache) to a JSONL file, with the model already loaded: the
+   process's resident memory before each run and its peak during the run (Linux resets
+   the peak mark between runs; elsewhere tracemalloc's Python peak is shown).
+   Target: flat in the number of documents.
+4. **Warm-cache re-run** — ``claimkit analyze SEED --format jsonl`` as a whole new
+   process once its parse is cached (target: under 1 s). ``--quick`` times a short
+   text instead of the seed.
+
+``--quick`` shrinks everything (a few small documents) so that CI can run it in
+seconds. The run uses a temporary parse cache and never touches the user's cache.
+Timings depend on the machine and on other load; the machine is printed first.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> dict:
+    """CPU model, core count, Python, PyTorch threads and library versions."""
+    model = platform.processor() or ""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
+        model = next((ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name")), model)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    import stanza
+    import torch
+
+    import claimkit
+
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "stanza": stanza.__version__,
+            "claimkit": claimkit.__version__}
+
+
+def source_texts() -> dict[str, str]:
+    """The seed article and the gold texts available in the checkout."""
+    found: dict[str, str] = {}
+    for folder in (ROOT / "seeds", ROOT / "tests" / "data", ROOT.parent / "shared" / "gold"):
+        for p in sorted(folder.glob("*.txt")):
+            if p.name.endswith("sent_ids.txt") or p.stem in found:
+                continue
+            found[p.stem] = p.read_text(encoding="utf-8")
+    if not found:
+        sys.exit("no texts found (seeds/*.txt, tests/data/*.txt)")
+    return found
+
+
+def paragraphs(texts: dict[str, str]) -> list[str]:
+    """Paragraphs with enough Arabic to be article text (boilerplate lines dropped)."""
+    from claimkit.normalize import arabic_ratio
+
+    out = []
+    for t in texts.values():
+        for para in t.split("\n"):
+            para = para.strip()
+            if len(para.split()) >= 6 and arabic_ratio(para) > 0.8:
+                out.append(para)
+    return out
+
+
+def short_paragraphs(paras: list[str]) -> list[str]:
+    """Paragraphs under 300 characters (the PUD sentences), for the small documents of --quick."""
+    return [p for p in paras if len(p) < 300] or paras
+
+
+def concatenation(paras: list[str], chars: int, offset: int = 0) -> str:
+    """About ``chars`` characters of paragraphs, starting at paragraph ``offset`` (cycling)."""
+    out, n, i = [], 0, offset
+    while n < chars:
+        p = paras[i % len(paras)]
+        out.append(p)
+        n += len(p) + 2
+        i += 1
+    return "\n\n".join(out) + "\n"
+
+
+def build_corpus(texts: dict[str, str], max_chars: int, quick: bool) -> list[tuple[str, str]]:
+    paras = paragraphs(texts)
+    docs: list[tuple[str, str]] = []
+    if quick:
+        docs.append(("paragraphs-1k", concatenation(short_paragraphs(paras), 1000)))
+        return docs
+    total = 0
+    for name, t in texts.items():
+        if total + len(t) <= max_chars:
+            docs.append((name, t))
+            total += len(t)
+    size = 10_000
+    while total + size <= max_chars:  # 10k, 20k, 40k, … while the corpus stays within max_chars
+        docs.append((f"concat-{size // 1000}k", concatenation(paras, size, offset=size // 1000)))
+        total += len(docs[-1][1])
+        size *= 2
+    return docs
+
+
+def timed_extract(parsed, doc: str, min_seconds: float = 0.2) -> float:
+    """Seconds for one extraction (repeated until ``min_seconds`` have passed, for small docs)."""
+    from claimkit.extract import extract
+
+    n, t0 = 0, time.perf_counter()
+    while True:
+        extract(parsed, doc=doc)
+        n += 1
+        el = time.perf_counter() - t0
+        if el >= min_seconds or n >= 50:
+            return el / n
+
+
+def bench_parse(docs: list[tuple[str, str]], stanza_dir: str | None) -> dict:
+    """Per document: words, parse seconds (Stanza), extraction seconds (rules only)."""
+    from claimkit.clean import clean
+    from claimkit.parsing import get_pipeline, model_identity, parse_many, resolve_stanza_dir
+    from claimkit.treebank import from_stanza
+
+    d = resolve_stanza_dir(stanza_dir)
+    t0 = time.perf_counter()
+    get_pipeline(d)
+    load = time.perf_counter() - t0
+    parse_many(["قال الوزير إن المحادثات كانت جيدة."], d)  # warm-up
+    rows = []
+    for name, text in docs:
+        ct = clean(text)
+        t0 = time.perf_counter()
+        (sdoc,) = parse_many([ct.text], d)
+        parse_s = time.perf_counter() - t0
+        parsed = from_stanza(sdoc, ct, model=model_identity(d))
+        del sdoc
+        words = sum(len(s.words) for s in parsed.sents)
+        ext_s = timed_extract(parsed, name)
+        rows.append({"doc": name, "chars": len(text), "words": words, "parse_s": parse_s, "extract_s": ext_s})
+        print(f"  {name:32} {len(text):>8,} chars {words:>7,} words  parse {parse_s:7.2f} s "
+              f"({words / parse_s:6.0f} w/s)  extract {ext_s * 1000:8.2f} ms ({ext_s / parse_s:.2%})", flush=True)
+    words = sum(r["words"] for r in rows)
+    parse_s = sum(r["parse_s"] for r in rows)
+    ext_s = sum(r["extract_s"] for r in rows)
+    return {"model_load_s": load, "docs": rows, "words": words, "parse_s": parse_s, "extract_s": ext_s,
+            "parse_words_per_s": words / parse_s, "extract_words_per_s": words / ext_s if ext_s else float("inf"),
+            "extract_over_parse": ext_s / parse_s}
+
+
+def rss_mb() -> float:
+    """The process's peak resident memory so far (MB)."""
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return r / 1024 / 1024 if sys.platform == "darwin" else r / 1024
+
+
+def _status_kb(field: str) -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak_rss() -> bool:
+    """Reset the kernel's peak-RSS mark (Linux: write 5 to /proc/self/clear_refs); False when unsupported."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return _status_kb("VmHWM") is not None
+    except OSError:
+        return False
+
+
+def bench_memory(paras: list[str], sizes: list[int], doc_chars: int, stanza_dir: str | None, workdir: Path) -> list[dict]:
+    """Stream corpora of increasing size through analyze_corpus; peak memory of each run.
+
+    Peak resident memory is measured per run on Linux (the kernel's high-water mark is
+    reset before each run); elsewhere, and in addition, the peak of Python allocations
+    is taken with tracemalloc on the smallest and largest run only (it slows Stanza down).
+    """
+    import claimkit
+    from claimkit.writers import RecordWriter
+
+    rows = []
+    made = 0
+    for n in sizes:
+        folder = workdir / f"corpus-{n}"
+        folder.mkdir()
+        for i in range(n):  # distinct documents, so each one is really parsed
+            (folder / f"doc{i:04d}.txt").write_text(f"الوثيقة رقم {made}.\n\n" + concatenation(paras, doc_chars, made),
+                                                  encoding="utf-8")
+            made += 1
+        gc.collect()
+        base = (_status_kb("VmRSS") or 0) / 1024
+        have_hwm = reset_peak_rss()
+        trace = n in (sizes[0], sizes[-1]) and not have_hwm
+        if trace:
+            tracemalloc.start()
+        t0 = time.perf_counter()
+        words = 0
+        with RecordWriter(workdir / f"claims-{n}.jsonl") as w:
+            for r in claimkit.analyze_corpus(folder, cache=False, stanza_dir=stanza_dir, progress=False, batch_size=4):
+                words += r.words
+                w.write(r.records())
+        el = time.perf_counter() - t0
+        py_peak = tracemalloc.get_traced_memory()[1] / 1e6 if trace else None
+        if trace:
+            tracemalloc.stop()
+        peak = (_status_kb("VmHWM") or 0) / 1024 if have_hwm else rss_mb()
+        rows.append({"docs": n, "chars": n * doc_chars, "words": words, "seconds": el, "rss_before_mb": base,
+                     "peak_rss_mb": peak, "run_growth_mb": peak - base, "python_peak_mb": py_peak})
+        extra = f"  Python peak {py_peak:6.1f} MB" if py_peak is not None else ""
+        print(f"  {n:>3} docs {n * doc_chars:>8,} chars {words:>6,} words {el:7.1f} s  RSS before {base:6.0f} MB, "
+              f"peak during run {peak:6.0f} MB (+{peak - base:.0f}){extra}", flush=True)
+    return rows
+
+
+def claimkit_command() -> list[str]:
+    exe = Path(sys.executable).with_name("claimkit")
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "import sys; from claimkit.cli import main; sys.exit(main())"]
+
+
+def bench_warm(path: Path, cache_dir: Path, stanza_dir: str | None, runs: int) -> dict:
+    """``runs`` runs of ``claimkit analyze PATH --format jsonl`` as new processes, its parse cached.
+
+    The cache is filled in this process first (the model is loaded already), so only warm
+    runs are timed; the first warm run is a discarded warm-up of the file-system cache.
+    """
+    import claimkit
+
+    env = dict(os.environ, CLAIMKIT_CACHE_DIR=str(cache_dir))
+    old = os.environ.get("CLAIMKIT_CACHE_DIR")
+    os.environ["CLAIMKIT_CACHE_DIR"] = str(cache_dir)
+    try:
+        t0 = time.perf_counter()
+        n_claims = len(claimkit.analyze(path.read_text(encoding="utf-8"), stanza_dir=stanza_dir))
+        cold = time.perf_counter() - t0
+    finally:
+        if old is None:
+            os.environ.pop("CLAIMKIT_CACHE_DIR", None)
+        else:
+            os.environ["CLAIMKIT_CACHE_DIR"] = old
+    cmd = claimkit_command() + ["analyze", str(path), "--format", "jsonl"]
+    if stanza_dir:
+        cmd += ["--stanza-dir", stanza_dir]
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    assert len(out.splitlines()) == n_claims
+    warm = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, capture_output=True)
+        warm.append(time.perf_counter() - t0)
+    print(f"  {path.name}: {n_claims} claims; parse+extract in-process (model loaded) {cold:.2f} s; "
+          f"new process, cache warm: median {statistics.median(warm):.3f} s "
+          f"(min {min(warm):.3f}, max {max(warm):.3f}, {runs} runs)", flush=True)
+    return {"file": path.name, "claims": n_claims, "in_process_cold_s": cold, "warm_median_s": statistics.median(warm), "warm_min_s": min(warm),
+            "warm_max_s": max(warm)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--max-chars", type=int, default=200_000, help="size of the parsing corpus (characters)")
+    ap.add_argument("--quick", action="store_true", help="small sizes, for CI")
+    ap.add_argument("--stanza-dir", default=None)
+    ap.add_argument("--json", metavar="OUT", help="also write the numbers as JSON")
+    args = ap.parse_args(argv)
+
+    m = machine()
+    print(f"machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}, torch {m['torch']} "
+          f"({m['torch_threads']} threads), Stanza {m['stanza']}, claimkit {m['claimkit']}")
+    texts = source_texts()
+    docs = build_corpus(texts, args.max_chars, args.quick)
+    print(f"\n1-2. parsing and extraction ({len(docs)} documents, {sum(len(t) for _, t in docs):,} characters)")
+    parse = bench_parse(docs, args.stanza_dir)
+    print(f"  model load {parse['model_load_s']:.1f} s; parse {parse['parse_words_per_s']:.0f} words/s; "
+          f"extraction {parse['extract_words_per_s']:.0f} words/s; extraction/parse {parse['extract_over_parse']:.2%}")
+
+    work = Path(tempfile.mkdtemp(prefix="claimkit-bench-"))
+    try:
+        sizes, doc_chars = ([1, 2], 300) if args.quick else ([1, 2, 4, 8], 4000)
+        print(f"\n3. memory against corpus size (documents of ~{doc_chars:,} characters, streamed to JSONL)")
+        paras = paragraphs(texts)
+        memory = bench_memory(short_paragraphs(paras) if args.quick else paras, sizes, doc_chars, args.stanza_dir, work)
+        growth = memory[-1]["run_growth_mb"] - memory[0]["run_growth_mb"]
+        print(f"  growth of the per-run peak from {sizes[0]} to {sizes[-1]} documents: {growth:+.0f} MB")
+
+        print("\n4. warm-cache re-run as a new process")
+        if args.quick:
+            target = work / "small.txt"
+            target.write_text(concatenation(short_paragraphs(paras), 600), encoding="utf-8")
+        else:
+            target = ROOT / "seeds" / "libya_haftar_moscow_2016.ar.txt"
+        warm = bench_warm(target, work / "cache", args.stanza_dir, runs=3 if args.quick else 5)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    result = {"machine": m, "quick": args.quick, "parse": parse, "memory": memory, "memory_growth": growth,
+              "warm": warm}
+    print("\nsummary")
+    print(f"  parse {parse['parse_words_per_s']:.0f} words/s, extraction {parse['extract_words_per_s']:.0f} words/s, "
+          f"extraction/parse {parse['extract_over_parse']:.2%} (target < 5%)")
+    print(f"  memory: peak RSS during a run {memory[0]['peak_rss_mb']:.0f} MB at {sizes[0]} doc, "
+          f"{memory[-1]['peak_rss_mb']:.0f} MB at {sizes[-1]} docs (model included)")
+    print(f"  warm-cache `claimkit analyze {warm['file']}`: {warm['warm_median_s']:.3f} s (target < 1 s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
