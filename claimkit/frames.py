@@ -224,21 +224,15 @@ def _quoted_words(units: list[Unit], a: int, b: int) -> int:
 
 
 def _is_source_like(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
-    """Does units [a, b) name something that can speak (a name, a source noun)?"""
+    """Does units [a, b) name something that can speak: a source noun (after quantifiers such
+    as العديد من) or a name? "وفقا للقانون", "حسب الحاجة" do not."""
     for u in units[a:b]:
         if u.punct:
             continue
-        head = sent.words[u.last if u.last > u.first and sent.words[u.first].upos == "ADP" else u.first]
-        t = noun_type(strip_article(u.norm[1:] if u.norm.startswith("ل") and len(u.norm) > 3 else u.norm))
-        if t and t != "quantifier":
-            return True
-        if any(sent.words[i].upos in ("X", "PROPN") for i in range(u.first, u.last + 1)):
-            return True
-        if not normalize_for_match(head.text).startswith("ال") and head.upos in ("NOUN",) and \
-                not normalize_for_match(head.lemma).startswith("ال") and head.feat("Definite") not in ("Def",):
-            # an unknown indefinite noun: a name the tagger did not mark
-            return head.feat("Definite") != "Ind"
-        return False
+        t = noun_type(u.norm)
+        if t == "quantifier" or u.norm == "من":
+            continue
+        return bool(t) or any(sent.words[i].upos in ("X", "PROPN") for i in range(u.first, u.last + 1))
     return False
 
 
@@ -634,11 +628,9 @@ def _according_to(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue
         return None
     s0, s1 = r
     src_start = units[s0].start
-    u0 = units[s0]
-    if u0.norm.startswith("ل") and sent.words[u0.first].upos == "ADP" and u0.last > u0.first:
-        src_start = sent.words[u0.first].end  # وفقا لباركر → باركر; للعهد → لعهد
-    elif u0.norm.startswith("ل") and units[cl].norm.startswith("وفق") or units[cl].norm.startswith("طبق"):
-        src_start = u0.start + 1 if u0.norm.startswith("ل") else u0.start
+    if units[s0].norm.startswith("ل") and (sent.words[units[s0].first].upos == "ADP"
+                                           or units[cl].norm.startswith(("وفق", "طبق"))):
+        src_start += 1  # وفقا لباركر → باركر; للعهد → لعهد (the preposition is not the source)
     ev = [f"source phrase «{text[cue_span[0]:cue_span[1]]}» with a source-like noun phrase"]
     before = [u for u in units[:cu] if not u.punct and u.norm not in ("و", "ف")]
     if len(before) <= 0 or (cu <= 1 and units[0].norm in ("و", "ف")):

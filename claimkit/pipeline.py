@@ -86,12 +86,9 @@ def analyze_document(document: Any, *, doc: str = "doc") -> Analysis:
     The document goes through the same extraction as a parsed article; offsets point
     into the text rebuilt from its sentences.
     """
-    from stanza.utils.conll import CoNLL
-
     from .extract import extract
 
-    return extract(from_conllu(CoNLL.doc2conll_text(document) if hasattr(CoNLL, "doc2conll_text")
-                               else "{:C}".format(document)), doc=doc)
+    return extract(from_conllu("{:C}".format(document)), doc=doc)
 
 
 def read_text_file(path: str | os.PathLike) -> str:

@@ -165,3 +165,15 @@ def test_output_records_have_exactly_the_documented_keys(seed_analysis):
     for d in seed_analysis.to_dicts():
         assert tuple(d) == claimkit.RECORD_KEYS
     assert list(seed_analysis.claims.columns) == list(claimkit.RECORD_KEYS)
+
+
+def test_stanza_document_goes_through_the_same_extraction():
+    from stanza.utils.conll import CoNLL
+
+    conllu = (DATA / "pud_attribution.ar.conllu").read_text(encoding="utf-8")
+    document = CoNLL.conll2doc(input_str=conllu)
+    a = claimkit.analyze_document(document, doc="pud_attribution.ar")
+    b = claimkit.analyze_conllu(conllu, doc="pud_attribution.ar")
+    assert [(c.cue, c.source, c.entity, c.content) for c in a.records] == \
+        [(c.cue, c.source, c.entity, c.content) for c in b.records]
+    assert len(a.records) > 100
