@@ -270,6 +270,16 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
     return j
 
 
+def _is_apposition(sent: Sent, u: Unit) -> bool:
+    """Does unit ``u``, right after a comma, open an apposition (a title, a definite noun phrase
+    or a name: "جو ستيرنليب، رئيس منطقة…", "كوري شولمان، المساعدة الخاصة…", "دنفر، كولورادو")?"""
+    if u.punct:
+        return False
+    w = sent.words[u.first]
+    return _is_title(u) or (u.norm.startswith("ال") and w.upos in ("NOUN", "ADJ", "X", "PROPN")) or \
+        w.upos in ("X", "PROPN")
+
+
 def _is_title(u: Unit) -> bool:
     t = noun_type(u.norm)
     return t.startswith("title") or t == "official"
@@ -403,7 +413,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
                 if end is None:
                     return ("q", j, None) if _quote_is_speech(units, j) else ("", j, None)
                 j = end
-            elif u.norm in COMMAS and j + 1 < limit and not _is_title(units[j + 1]):
+            elif u.norm in COMMAS and j + 1 < limit and not _is_apposition(sent, units[j + 1]):
                 clause_break = True
             j += 1
             continue
@@ -414,6 +424,8 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if u.norm in RELATIVES or u.norm in ("حيث",):
             relative_seen = True
         kind = _cue_at(sent, u)
+        if kind == "participle" and units[j - 1].punct and units[j - 1].norm in COMMAS:
+            return "", j, None  # "وجدت الأمر سهلاً، موضحةً: …": the participle reports on its own
         if kind == "participle":
             # "علق قائلا: …": one speech act; the finite cue takes the participle's words
             f, k, _ = _scan_forward(sent, units, j)
@@ -487,9 +499,15 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
                                   cue.last)
             return Frame(cue, cue_span, "direct", (units[a].start, units[b - 1].end), _span(units, src),
                          None, False, None, _words(units, src), ev)
-        if "o" not in frames or kind == "q":
+        if cue.kind == "impersonal" and cue_last_unit + 1 < len(units) and units[cue_last_unit + 1].norm in COMMAS:
+            ev.append("impersonal phrase and a comma → the rest of the clause is the content")
+            k, kind = cue_last_unit + 1, "comma"
+        elif "o" not in frames or kind == "q":
             return None
-        return _nominal(sent, cue, units, cu, cue_last_unit, cue_span, text, ev)
+        else:
+            return _nominal(sent, cue, units, cu, cue_last_unit, cue_span, text, ev)
+    if kind == "comma":
+        content_a, mode = k + 1, "indirect"
     # content
     end = content_end(sent, units, content_a)
     r = _trim(units, content_a, end)
