@@ -137,6 +137,16 @@ def _phrase_at(units: list[tuple[str, int, int]], u: int, phrase: tuple[str, ...
     return u + len(phrase) - 1
 
 
+def _first_phrase(units: list[tuple[str, int, int]], u: int,
+                  phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], int] | None:
+    """The first (longest) phrase matching at unit ``u`` and the index of its last unit."""
+    for phrase in phrases:
+        end = _phrase_at(units, u, phrase)
+        if end is not None:
+            return phrase, end
+    return None
+
+
 def find_cues(sent: Sent, text: str) -> list[Cue]:
     """All cue candidates of a sentence, in text order (not yet confirmed)."""
     lex = load()
@@ -147,27 +157,16 @@ def find_cues(sent: Sent, text: str) -> list[Cue]:
     for u, (norm, first, last) in enumerate(units):
         if first in taken:
             continue
-        found = False
-        for phrase in lex.impersonal:
-            end = _phrase_at(units, u, phrase)
-            if end is not None:
-                # a final complementizer (أن) is not part of the cue
-                cue_end = end - 1 if phrase[-1] == "ان" and end > u else end
-                cues.append(Cue(sent.index, first, units[cue_end][2], "impersonal", None, "phrase", "phrase"))
-                taken.update(range(first, units[end][2] + 1))
-                found = True
+        hit = None
+        for kind, phrases in (("impersonal", lex.impersonal), ("phrase", lex.source_phrases)):
+            hit = _first_phrase(units, u, phrases)
+            if hit:
                 break
-        if found:
-            continue
-        for phrase in lex.source_phrases:
-            end = _phrase_at(units, u, phrase)
-            if end is not None:
-                if phrase[-1] != "ما":  # بحسب ما + verb: the verb is the cue
-                    cues.append(Cue(sent.index, first, units[end][2], "phrase", None, "phrase", "phrase"))
-                taken.update(range(first, units[end][2] + 1))
-                found = True
-                break
-        if found:
+        if hit:
+            phrase, end = hit
+            if phrase[-1] != "ما":  # بحسب ما + verb: the verb is the cue
+                cues.append(Cue(sent.index, first, units[end][2], kind, None, "phrase", "phrase"))
+            taken.update(range(first, units[end][2] + 1))
             continue
         for i in range(first, last + 1):
             w = words[i]
