@@ -313,16 +313,37 @@ def _channel(sent: Sent, units: list[Unit], a: int, b: int, text: str) -> tuple[
     return None
 
 
+DEMONSTRATIVES = {"هذا", "هذه", "ذلك", "تلك", "هولاء", "اولئك"}
+#: Words that cannot end a subject phrase (a preposition or conjunction left dangling).
+DANGLING = {"من", "في", "على", "علي", "الى", "الي", "عن", "مع", "ب", "ل", "و", "ف", "او", "ثم", "بين"}
+
+
+def _pronominal(sent: Sent, u: Unit) -> bool:
+    """Is unit ``u`` a pronoun, a prepositional phrase or a particle + pronoun (لكنها، إنه, فيه)?"""
+    if u.norm in PRONOUN_SUBJECTS:
+        return True
+    main = [sent.words[i] for i in range(u.first, u.last + 1) if sent.words[i].upos != "CCONJ"]
+    return bool(main) and (main[0].upos == "ADP" or all(w.upos in ("PRON", "SCONJ", "PART") for w in main)
+                           or main[-1].upos == "PRON" and main[0].norm in ("لكن", "ان", "لان"))
+
+
+def _clean_subject(sent: Sent, units: list[Unit], a: int, e: int) -> tuple[int, int] | None:
+    """Trim a subject phrase: punctuation and dangling prepositions at the end; a lone
+    demonstrative ("ادعى هذه المرة أنه…") is not a subject."""
+    r = _trim(units, a, e)
+    while r and r[1] > r[0] and units[r[1] - 1].norm in DANGLING:
+        r = _trim(units, r[0], r[1] - 1)
+    if not r or all(units[m].norm in DEMONSTRATIVES for m in range(*r)):
+        return None
+    return r
+
+
 def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int) -> tuple[int, int] | None:
     """Subject units [s, e) right after a verb cue, inside the gap [a, b), or None (dropped)."""
     if a >= b:
         return None
     u = units[a]
-    if u.punct or u.norm in PRONOUN_SUBJECTS or _channel_start(sent, units, a):
-        return None
-    main = [sent.words[i] for i in range(u.first, u.last + 1) if sent.words[i].upos != "CCONJ"]
-    if main and (main[0].upos == "ADP" or all(w.upos in ("PRON", "SCONJ", "PART") for w in main)
-                 or main[-1].upos == "PRON" and main[0].norm in ("لكن", "ان", "لان")):
+    if u.punct or _pronominal(sent, u) or _channel_start(sent, units, a):
         return None  # a prepositional phrase or a pronoun: no written subject here
     if strip_article(u.norm) in temporal_words() or u.norm.isdigit():
         return None
@@ -336,22 +357,29 @@ def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int
                 and noun_type(units[j - 1].norm) != "quantifier" and sent.words[units[j - 1].last].upos != "ADP":
             e = j
             break
-    # leading words only: a quantifier or title is fine; trailing punctuation is dropped
-    r = _trim(units, a, e)
-    return r
+    return _clean_subject(sent, units, a, e)
 
 
 def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tuple[int, int] | None:
-    """Subject-first order (المصادر قالت إن…): an nsubj of the cue just before it."""
+    """Subject-first order (المصادر قالت إن…، لكن أحد الخبراء نبه إلى أن…).
+
+    The cue's ``nsubj`` just before it, or else the noun phrase that runs back from the
+    cue to the clause start (sentence start, a comma, لكن/و) when it names something that
+    can speak. A pronoun (لكنها تقول) leaves the subject dropped.
+    """
     subj = [w for w in sent.words if w.head == cue_word and w.deprel.startswith("nsubj") and w.i < cue_word]
-    if not subj:
-        return None
-    first = min(sent.subtree(subj[0].i))
-    a = _unit_of_word(units, first)
+    a = _unit_of_word(units, min(sent.subtree(subj[0].i))) if subj else None
+    if a is None:
+        a = cu
+        while a > 0 and not units[a - 1].punct and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
+                and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm):
+            a -= 1
+        if a == cu or not _is_source_like(sent, units, a, cu) or sent.words[units[a].first].upos == "ADP":
+            return None
     if cu - a > 8 or any(units[m].punct for m in range(a, cu)) or \
-            any(_has_finite_verb(sent, units[m]) for m in range(a, cu)):
+            any(_has_finite_verb(sent, units[m]) for m in range(a, cu)) or _pronominal(sent, units[a]):
         return None
-    return (a, cu) if a < cu else None
+    return _clean_subject(sent, units, a, cu)
 
 
 def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -533,7 +561,7 @@ def _fill_source(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, gap_
     """Source, channel, impersonal flag and participle anchor of a confirmed verb/participle cue."""
     ev = frame.evidence
     if cue.kind == "participle":
-        frame.anchor = _participle_anchor(sent, cue.first)
+        frame.anchor = _participle_anchor(sent, cue.first, frame.content_span)
         ev.append("participle: the source is the subject of the clause it continues")
         return
     gap = (cl + 1, gap_end)
@@ -569,10 +597,12 @@ def _passive_like(sent: Sent, cue: Cue, units: list[Unit], cl: int, gap_end: int
     return cue.form == "imperfect" and w.norm.lstrip("وف").startswith("ي") and only_preps
 
 
-def _participle_anchor(sent: Sent, i: int) -> int | None:
-    """The finite verb a circumstantial participle depends on (tree head, else the nearest verb before)."""
+def _participle_anchor(sent: Sent, i: int, content: tuple[int, int]) -> int | None:
+    """The finite verb a circumstantial participle depends on: its tree head (outside its own
+    content), else the nearest verb before it."""
     for h in sent.ancestors(i):
-        if sent.words[h].upos == "VERB":
+        w = sent.words[h]
+        if w.upos == "VERB" and not content[0] <= w.start < content[1]:
             return h
     for j in range(i - 1, -1, -1):
         if sent.words[j].upos == "VERB":

@@ -179,6 +179,8 @@ def noun_type(word_norm: str) -> str:
         w = strip_article(w[1:]) if not w.startswith("لل") else w[2:]
     if w in nouns:
         return nouns[w]
+    if w.endswith("ت") and w[:-1] + "ه" in nouns:   # ta marbuta before a clitic: سيرته → سيرت
+        return nouns[w[:-1] + "ه"]
     for suf in ("ه", "ات", "ون", "ين"):   # a few plural/feminine variants not listed
         if w.endswith(suf) and w[: -len(suf)] in nouns:
             return nouns[w[: -len(suf)]]

@@ -99,8 +99,9 @@ class Linker:
         self.history: list[tuple[int, Entity, str, str]] = []   # (sentence, entity, gender, number)
         self.docid = None
 
-    def _mention(self, sent: Sent, first: int, last: int, gender: str) -> Link:
-        """Resolve an explicit source phrase (words first..last) to an entity."""
+    def _mention(self, sent: Sent, first: int, last: int, gender: str,
+                 span: tuple[int, int] | None = None) -> Link:
+        """Resolve an explicit source phrase (words first..last; ``span``: its exact offsets) to an entity."""
         stype, why = source_type(sent, first, last)
         nw = name_words(sent, first, last)
         number = _noun_number(sent, first, last)
@@ -125,18 +126,18 @@ class Linker:
             for e in reversed(self.entities):
                 if role in e.roles and e.named:
                     return Link(e, e.source_type, f"role noun «{head.text}» refers back to «{e.name}»")
-        span = self.text[sent.words[first].ostart:sent.words[last].oend]
-        key = tuple(strip_article(t) for t in normalize_name(span).split())
+        span_text = self.text[span[0]:span[1]] if span else self.text[sent.words[first].ostart:sent.words[last].oend]
+        key = tuple(strip_article(t) for t in normalize_name(span_text).split())
         for e in reversed(self.entities):
             if not e.named and e.key == key:
                 return Link(e, e.source_type, f"same source as earlier «{e.name}»")
-        e = Entity(span, key, False, stype, gender, number, roles)
+        e = Entity(span_text, key, False, stype, gender, number, roles)
         self.entities.append(e)
-        return Link(e, stype, f"new source «{span}» ({why})")
+        return Link(e, stype, f"new source «{span_text}» ({why})")
 
     def _antecedent(self, sent: Sent, gender: str, number: str) -> Link:
         first_in_par = sent.index == 0 or self.sents[sent.index - 1].paragraph != sent.paragraph
-        continuing = sent.words and sent.words[0].norm[:1] in ("و", "ف")
+        continuing = bool(sent.words) and (sent.words[0].norm in ("و", "ف") or sent.words[0].upos == "CCONJ")
         for si, e, g, n in reversed(self.history):
             prev = self.sents[si]
             if sent.index - si > MAX_SENTENCES_BACK or prev.docid != sent.docid:
@@ -156,7 +157,7 @@ class Linker:
         gender, number = _features(sent, frame)
         if frame.source_words:
             first, last = frame.source_words
-            link = self._mention(sent, first, last, gender)
+            link = self._mention(sent, first, last, gender, frame.source_span)
             n = _noun_number(sent, first, last)
         elif frame.cue.kind == "participle":
             link = self._participle(sent, frame, frames_here, gender, number)
