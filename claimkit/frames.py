@@ -30,6 +30,7 @@ from importlib import resources
 from .cues import Cue, match_participle, match_verb
 from .lexicon import load, noun_type, strip_article
 from .normalize import normalize_for_match
+from .source_types import is_name_word
 from .treebank import Sent
 
 #: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
@@ -99,18 +100,38 @@ class Frame:
     evidence: list[str] = field(default_factory=list)
 
 
+#: Punctuation the tokenizer may leave glued to a word (لـ"الجزيرة) and that units split off.
+EDGE_PUNCT = "\"“”«»„‘’'()[]{}"
+
+
 def units_of(sent: Sent, text: str) -> list[Unit]:
-    """Orthographic words and punctuation marks of a sentence, in order."""
+    """Orthographic words and punctuation marks of a sentence, in order.
+
+    Words written together (و + قال, ل + وكالة) form one unit; punctuation is always a
+    unit of its own, even when the tokenizer glued a quotation mark to a word.
+    """
     units: list[Unit] = []
+    joinable = False
     for w in sent.words:
+        raw = text[w.start:w.end] or w.text
         if w.is_punct:
-            for k, ch in enumerate(text[w.start:w.end] or w.text):
-                units.append(Unit(ch, w.i, w.i, w.start + k, w.start + k + 1, True))
+            units.extend(Unit(ch, w.i, w.i, w.start + k, w.start + k + 1, True) for k, ch in enumerate(raw))
+            joinable = False
             continue
-        if units and not units[-1].punct and sent.words[units[-1].first].ostart == w.ostart:
-            units[-1].last = w.i
-            continue
-        units.append(Unit(normalize_for_match(text[w.ostart:w.oend]), w.i, w.i, w.ostart, w.oend, False))
+        lead = len(raw) - len(raw.lstrip(EDGE_PUNCT))
+        trail = len(raw) - len(raw.rstrip(EDGE_PUNCT)) if lead < len(raw) else 0
+        units.extend(Unit(raw[k], w.i, w.i, w.start + k, w.start + k + 1, True) for k in range(lead))
+        cs, ce = w.start + lead, w.end - trail
+        if cs < ce:
+            prev = units[-1] if units else None
+            if joinable and not lead and prev is not None and not prev.punct \
+                    and sent.words[prev.last].ostart == w.ostart:
+                prev.last, prev.end = w.i, ce
+                prev.norm = normalize_for_match(text[prev.start:ce])
+            else:
+                units.append(Unit(normalize_for_match(text[cs:ce]), w.i, w.i, cs, ce, False))
+        units.extend(Unit(raw[k], w.i, w.i, w.start + k, w.start + k + 1, True) for k in range(len(raw) - trail, len(raw)))
+        joinable = trail == 0 and cs < ce
     return units
 
 
@@ -258,7 +279,9 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
             break
         if j > a and _has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
             break
-        if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")):
+        if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون", "عن")
+                      or u.norm in DEMONSTRATIVES):
+            # نقلت وكالة X عن مصادر…: the agency is the source; هذه/ذلك opens another phrase
             break
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
                 strip_article(units[j + 1].norm) in context_nouns():
@@ -285,8 +308,11 @@ def _is_title(u: Unit) -> bool:
 
 
 def _channel_start(sent: Sent, units: list[Unit], j: int) -> bool:
-    """Is unit ``j`` the start of a channel (لوكالة نوفوستي، لصحيفة…)?"""
+    """Is unit ``j`` the start of a channel (لوكالة نوفوستي، لصحيفة…، لـ"الجزيرة نت")?"""
     u = units[j]
+    if not u.punct and u.norm == "ل" and j + 1 < len(units) and units[j + 1].punct \
+            and units[j + 1].norm in OPEN_QUOTES:
+        return True
     if u.punct or not u.norm.startswith("ل") or len(u.norm) < 4:
         return False
     rest = u.norm[1:]
@@ -297,6 +323,11 @@ def _channel_start(sent: Sent, units: list[Unit], j: int) -> bool:
 def _channel(sent: Sent, units: list[Unit], a: int, b: int, text: str) -> tuple[int, int] | None:
     """The channel span inside gap units [a, b): an outlet after لـ, written without the preposition."""
     for j in range(a, b):
+        if _channel_start(sent, units, j) and units[j].norm == "ل":
+            close = next((m for m in range(j + 2, b) if units[m].punct and units[m].norm in CLOSE_QUOTES), None)
+            if close is not None and close > j + 2:
+                return units[j + 2].start, units[close - 1].end   # لـ"الجزيرة نت" → الجزيرة نت
+            return None
         if _channel_start(sent, units, j):
             u = units[j]
             end = j + 1
@@ -354,7 +385,9 @@ def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int
     for j in range(a + 1, e):
         w = sent.words[units[j].first]
         if w.head == cue_word and w.deprel in ("obj", "iobj") and units[j - 1].norm not in COMMAS \
-                and noun_type(units[j - 1].norm) != "quantifier" and sent.words[units[j - 1].last].upos != "ADP":
+                and noun_type(units[j - 1].norm) != "quantifier" and sent.words[units[j - 1].last].upos != "ADP" \
+                and not (is_name_word(sent, w) and w.feat("Case") != "Acc"):
+            # الناشطة الحقوقية سارة حسن: a name in apposition, not an object (an object is accusative)
             e = j
             break
     return _clean_subject(sent, units, a, e)
@@ -621,6 +654,13 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
         k = _after_named_subject(sent, units, cl + 1)
         if k is None:
             k = _obj_start(sent, units, cue.first, cl + 1)
+            if k is not None and k == cl + 1 and units[k].norm in ("على", "علي", "الى", "الي") and k + 1 < len(units):
+                k += 1  # شدد على + the stressed proposition: the preposition is not content
+            elif k is not None and k < len(units) and sent.words[units[k].first].upos == "ADP":
+                # the tree took a prepositional phrase of the subject for the object
+                # (نفى المتحدث باسم الحكومة | هذه الأنباء): the object starts where the subject ends
+                end = _np_end(sent, units, cl + 1, _sentence_end(units, cl + 1))
+                k = end if end < len(units) and not units[end].punct else None
         if k is None or k >= len(units) or units[k].punct or units[cl + 1].norm in ("عن",):
             return None
     if any(units[m].norm in ("عن",) for m in range(max(cl + 1, k - 1), min(len(units), k + 2))):
@@ -645,8 +685,6 @@ def _after_named_subject(sent: Sent, units: list[Unit], a: int) -> int | None:
     In verb–subject–object order nothing marks where the subject ends; a personal
     name closing the subject does. Returns None when no name is found in reach.
     """
-    from .source_types import is_name_word
-
     seen_name = False
     for j in range(a, min(len(units), a + 12)):
         u = units[j]

@@ -122,6 +122,12 @@ class Linker:
             e = Entity(name, key, True, stype, gender, number, roles)
             self.entities.append(e)
             return Link(e, stype, f"new named source «{name}» ({why})")
+        words_key = tuple(normalize_name(self.text[span[0]:span[1]] if span else
+                                         self.text[sent.words[first].ostart:sent.words[last].oend]).split())
+        if 0 < len(words_key) <= 2:
+            for e in reversed(self.entities):
+                if e.named and len(e.key) > len(words_key) and e.key[-len(words_key):] == words_key:
+                    return Link(e, e.source_type, f"surname «{' '.join(words_key)}» links to «{e.name}»")
         if role:
             for e in reversed(self.entities):
                 if role in e.roles and e.named:

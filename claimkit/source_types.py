@@ -62,13 +62,19 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
     return run[:limit]
 
 
+def _is_article_surname(sent: Sent, w: Word) -> bool:
+    """A family name written with the article after a first name (أيمن الصفدي، محمد الأمين)."""
+    return w.norm.startswith("ال") and not noun_type(w.norm) and (
+        w.upos in ("X", "PROPN") or w.norm.endswith("ي") and w.upos in ("NOUN", "ADJ"))
+
+
 def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     """Word range (inclusive) of the personal name inside words [first, last], or None."""
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in range(first, last + 1):
         w = sent.words[i]
-        if is_name_word(sent, w):
+        if is_name_word(sent, w) or cur and _is_article_surname(sent, w):
             cur.append(i)
         else:
             if cur:
