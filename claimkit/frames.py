@@ -256,9 +256,11 @@ def _is_source_like(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
     return False
 
 
-def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
+def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool = False) -> int:
     """End (exclusive) of a noun phrase starting at unit ``a``: stops at punctuation,
-    a finite verb, a complementizer, time words and setting phrases."""
+    a finite verb, a complementizer, time words, setting phrases, a demonstrative, a
+    second definite noun (الرئيس | المعارضة: a definite noun cannot head an idafa), and
+    with ``stop_at_an`` at عن (نقلت وكالة X | عن مصادر…)."""
     j = a
     temporal = temporal_words()
     while j < limit:
@@ -267,6 +269,10 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
             if u.norm in COMMAS and j + 1 < limit and _is_title(units[j + 1]):
                 j += 1
                 continue
+            if u.norm in COMMAS and j > a:
+                close = _closing_apposition(sent, units, j, limit)
+                if close is not None:
+                    return close   # المتحدث باسم الأمم المتحدة، ستيفان دوجاريك، | أن…
             if u.norm in OPEN_QUOTES + CLOSE_QUOTES and j > a:
                 # a quoted name inside the phrase (جريدة "سانت لويس…") is kept
                 close = next((m for m in range(j + 1, min(limit, j + 8)) if units[m].punct
@@ -279,8 +285,8 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
             break
         if j > a and _has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
             break
-        if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون", "عن")
-                      or u.norm in DEMONSTRATIVES):
+        if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")
+                      or u.norm in DEMONSTRATIVES or u.norm == "عن" and stop_at_an):
             # نقلت وكالة X عن مصادر…: the agency is the source; هذه/ذلك opens another phrase
             break
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
@@ -288,8 +294,30 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int) -> int:
             break
         if j > a and _channel_start(sent, units, j):
             break
+        if j > a and _definite_noun(sent, u) and _definite_noun(sent, units[j - 1]):
+            break
         j += 1
     return j
+
+
+def _closing_apposition(sent: Sent, units: list[Unit], j: int, limit: int) -> int | None:
+    """End of a name in apposition between two commas right before the complement:
+    the index of the closing comma, or None."""
+    m = next((k for k in range(j + 1, min(limit, j + 7)) if units[k].punct), None)
+    if m is None or units[m].norm not in COMMAS or m + 1 >= len(units) or m == j + 1:
+        return None
+    nxt = units[m + 1]
+    if not (COMP_RE.match(nxt.norm) or nxt.norm == ":"):
+        return None
+    if any(sent.words[i].upos in ("X", "PROPN") for k in range(j + 1, m) for i in range(units[k].first, units[k].last + 1)):
+        return m
+    return None
+
+
+def _definite_noun(sent: Sent, u: Unit) -> bool:
+    w = sent.words[u.first]
+    return not u.punct and u.first == u.last and u.norm.startswith("ال") and w.upos == "NOUN" \
+        and w.feat("Definite") in ("Def", "")
 
 
 def _is_apposition(sent: Sent, u: Unit) -> bool:
@@ -369,7 +397,8 @@ def _clean_subject(sent: Sent, units: list[Unit], a: int, e: int) -> tuple[int, 
     return r
 
 
-def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int) -> tuple[int, int] | None:
+def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int,
+                    cue_lemma: str = "") -> tuple[int, int] | None:
     """Subject units [s, e) right after a verb cue, inside the gap [a, b), or None (dropped)."""
     if a >= b:
         return None
@@ -380,7 +409,7 @@ def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int
         return None
     if u.norm in COMP_PREPS or u.norm in ("في", "خلال", "عن", "الى", "على", "لـ", "ل"):
         return None
-    e = _np_end(sent, units, a, b)
+    e = _np_end(sent, units, a, b, stop_at_an=cue_lemma == "نقل")
     # the tree can cut the subject at an object/addressee of the cue (أخبر شاهد عيان الشرطة أن)
     for j in range(a + 1, e):
         w = sent.words[units[j].first]
@@ -460,6 +489,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
     """
     limit = min(len(units), cu + 1 + MAX_GAP)
     relative_seen = verb_seen = clause_break = False
+    verbs: list[int] = []
     j = cu + 1
     while j < limit:
         u = units[j]
@@ -478,7 +508,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             j += 1
             continue
         if COMP_RE.match(u.norm) and units[j - 1].norm not in NON_COMP_BEFORE:
-            if verb_seen and not relative_seen:
+            if verb_seen and not relative_seen and not _between_commas(units, verbs, j):
                 return "", j, None
             return "c", j, None
         if u.norm in RELATIVES or u.norm in ("حيث",):
@@ -494,8 +524,19 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             return "", j, None
         if _has_finite_verb(sent, u) and not relative_seen:
             verb_seen = True
+            verbs.append(j)
         j += 1
     return "", -1, None
+
+
+def _between_commas(units: list[Unit], verbs: list[int], j: int) -> bool:
+    """Do all the "verbs" seen lie in a comma-delimited apposition right before the
+    complementizer at ``j`` ("المتحدث باسم الأمم المتحدة، ستيفان دوجاريك، أن…")? The
+    tokenizer splits names starting with س/ب/ل as if they were verbs with a clitic."""
+    if j < 2 or not (units[j - 1].punct and units[j - 1].norm in COMMAS):
+        return False
+    opening = next((m for m in range(j - 2, -1, -1) if units[m].punct and units[m].norm in COMMAS), None)
+    return opening is not None and j - 1 - opening <= 5 and all(opening < v < j - 1 for v in verbs)
 
 
 def _backward_quote(units: list[Unit], cu: int) -> tuple[int, int] | None:
@@ -605,7 +646,7 @@ def _fill_source(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, gap_
         frame.impersonal = True
         ev.append("impersonal phrase: the article's own voice")
         return
-    src = _subject_in_gap(sent, units, gap[0], gap[1], cue.first)
+    src = _subject_in_gap(sent, units, gap[0], gap[1], cue.first, cue.entry.lemma if cue.entry else "")
     how = "words between the cue and its content"
     if src is None:
         src = _subject_before(sent, units, cu, cue.first)
@@ -652,6 +693,10 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
             return None
     else:
         k = _after_named_subject(sent, units, cl + 1)
+        if k is None:
+            lin = _np_end(sent, units, cl + 1, _sentence_end(units, cl + 1))
+            if cl + 1 < lin < len(units) and not units[lin].punct and _definite_noun(sent, units[lin]):
+                k = lin   # واتهم الرئيس | المعارضة بالسعي…: the second definite noun opens the object
         if k is None:
             k = _obj_start(sent, units, cue.first, cl + 1)
             if k is not None and k == cl + 1 and units[k].norm in ("على", "علي", "الى", "الي") and k + 1 < len(units):

@@ -34,7 +34,7 @@ def is_name_word(sent: Sent, w: Word) -> bool:
     n = w.norm
     if len(n) < 2 or n.startswith("ال") or n in FUNCTION_WORDS or n.isdigit():
         return False
-    if noun_type(n):
+    if noun_type(n) or noun_type(w.onorm):
         return False
     if w.upos not in ("X", "PROPN") and len(n) >= 5 and n.endswith(("ات", "ون")):
         return False  # a sound plural (مشتركات، مسؤولون) is a common noun
@@ -131,7 +131,7 @@ def head_word(sent: Sent, first: int, last: int) -> Word:
 def source_type(sent: Sent, first: int, last: int) -> tuple[str, str]:
     """(source_type, reason) for the source words [first, last] of a sentence."""
     head = head_word(sent, first, last)
-    t = noun_type(head.norm)
+    t = noun_type(head.norm) or noun_type(head.onorm)   # the whole word, if the model split it (و + كالة)
     named = name_words(sent, first, last) is not None
     mods = load().official_modifiers
     if t == "anonymous":

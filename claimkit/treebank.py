@@ -49,6 +49,7 @@ class Word:
     space_after: bool = True
     norm: str = ""         # normalize_for_match(text)
     nlemma: str = ""       # normalize_for_match(lemma)
+    onorm: str = ""        # normalize_for_match of the whole orthographic word (وكالة even if split و + كالة)
 
     @property
     def is_punct(self) -> bool:
@@ -132,7 +133,7 @@ def _word_spans(tok_start: int, tok_text: str, words: list[tuple[str, str]]) -> 
     return [(tok_start + s, tok_start + e) for s, e in spans]  # type: ignore[misc]
 
 
-def _finish(sents: list[Sent]) -> None:
+def _finish(sents: list[Sent], text: str) -> None:
     """Fill orthographic spans and normalised forms."""
     for s in sents:
         ws = s.words
@@ -150,6 +151,7 @@ def _finish(sents: list[Sent]) -> None:
         for w in ws:
             w.norm = normalize_for_match(w.text)
             w.nlemma = normalize_for_match(w.lemma or w.text)
+            w.onorm = normalize_for_match(text[w.ostart:w.oend]).strip("\"“”«»„'()[]")
 
 
 def from_stanza(doc: Any, clean: "CleanText", model: str = "") -> ParsedDoc:
@@ -180,7 +182,7 @@ def from_stanza(doc: Any, clean: "CleanText", model: str = "") -> ParsedDoc:
             continue
         prev_end = s.tokens[-1].end_char
         sents.append(Sent(index=len(sents), words=words, start=words[0].start, end=words[-1].end, paragraph=para))
-    _finish(sents)
+    _finish(sents, clean.original)
     return ParsedDoc(text=clean.original, sents=sents, model=model)
 
 
@@ -294,7 +296,7 @@ def from_conllu(conllu_text: str, text: str | None = None) -> ParsedDoc:
         if words:
             sents.append(Sent(index=len(sents), words=words, start=words[0].start, end=words[-1].end,
                               paragraph=max(para, 0), docid=docid, sent_id=md.get("sent_id", "")))
-    _finish(sents)
+    _finish(sents, text)
     return ParsedDoc(text=text, sents=sents)
 
 

@@ -177,3 +177,29 @@ def test_stanza_document_goes_through_the_same_extraction():
     assert [(c.cue, c.source, c.entity, c.content) for c in a.records] == \
         [(c.cue, c.source, c.entity, c.content) for c in b.records]
     assert len(a.records) > 100
+
+
+@pytest.mark.parametrize("text, source, entity, source_type, channel", [
+    ("ونقلت وكالة رويترز عن مصادر دبلوماسية أن اجتماعا سيعقد الأسبوع المقبل.",
+     "وكالة رويترز", "وكالة رويترز", "media", ""),
+    ('قال مصدر مسؤول لـ"العربية" إن المفاوضات ستستأنف الأسبوع المقبل.',
+     "مصدر مسؤول", "مصدر مسؤول", "official", "العربية"),
+    ("ويعتقد خبراء أن الأسعار ستواصل الارتفاع.", "خبراء", "خبراء", "anonymous", ""),
+    ("وأشار التقرير الصادر عن منظمة العفو الدولية إلى أن السلطات اعتقلت مئات المتظاهرين.",
+     "التقرير الصادر عن منظمة العفو الدولية", "التقرير الصادر عن منظمة العفو الدولية", "document", ""),
+])
+def test_source_phrases_types_and_channels(text, source, entity, source_type, channel):
+    c = only_claim(text)
+    assert (c.source, c.entity, c.source_type, c.channel) == (source, entity, source_type, channel)
+
+
+def test_surname_written_with_the_article_links_to_the_full_name():
+    text = ("قال وزير الخارجية الأردني أيمن الصفدي، في مؤتمر صحفي، إن الأردن يرفض أي محاولة لتهجير السكان. "
+            "وأضاف الصفدي أن المنطقة لن تنعم بالأمن.")
+    a = claimkit.analyze(text)
+    assert [c.source for c in a.records] == ["وزير الخارجية الأردني أيمن الصفدي", "الصفدي"]
+    assert {c.entity for c in a.records} == {"أيمن الصفدي"}
+
+
+def test_hedge_predicate_alone_is_not_a_claim():
+    assert claimkit.analyze("من المتوقع أن يصل الوفد إلى القاهرة غدا.").records == ()
