@@ -32,6 +32,8 @@ All numbers are rounded to three decimals.
 """
 from __future__ import annotations
 
+import sys
+
 import json
 import os
 import re
@@ -292,10 +294,12 @@ def predict_for_gold(per_file: dict[Path, list[dict]], *, conllu: bool = False, 
                                  "pass --pred with predictions instead")
         stem = f.name[: -len(".claims.jsonl")]
         txt = f.with_name(stem + ".txt")
-        if conllu:
-            trees = f.with_name(stem + ".conllu")
+        trees = f.with_name(stem + ".conllu")
+        if conllu and not trees.is_file() and txt.is_file():
+            print(f"claimkit: note: no gold trees for {stem}; parsing {txt.name} instead", file=sys.stderr)
+        if conllu and (trees.is_file() or not txt.is_file()):
             if not trees.is_file():
-                raise InputFileError(f"{trees}: no gold trees beside {f.name} (drop --conllu to parse {txt.name})")
+                raise InputFileError(f"{trees}: no gold trees and no text beside {f.name}")
             analysis = analyze_file(trees, conllu=True, text_path=txt if txt.is_file() else None)
         else:
             if not txt.is_file():
