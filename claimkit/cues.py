@@ -164,7 +164,7 @@ def find_cues(sent: Sent, text: str) -> list[Cue]:
                 break
         if hit:
             phrase, end = hit
-            if phrase[-1] != "ما":  # بحسب ما + verb: the verb is the cue
+            if phrase[-1] not in ("ما", "لما"):  # بحسب ما / وفقا لما + verb: the verb is the cue
                 cues.append(Cue(sent.index, first, units[end][2], kind, None, "phrase", "phrase"))
             taken.update(range(first, units[end][2] + 1))
             continue

@@ -536,7 +536,7 @@ def _between_commas(units: list[Unit], verbs: list[int], j: int) -> bool:
     if j < 2 or not (units[j - 1].punct and units[j - 1].norm in COMMAS):
         return False
     opening = next((m for m in range(j - 2, -1, -1) if units[m].punct and units[m].norm in COMMAS), None)
-    return opening is not None and j - 1 - opening <= 5 and all(opening < v < j - 1 for v in verbs)
+    return opening is not None and j - 1 - opening <= 8 and all(opening < v < j - 1 for v in verbs)
 
 
 def _backward_quote(units: list[Unit], cu: int) -> tuple[int, int] | None:
@@ -600,6 +600,8 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
                                   cue.last)
             return Frame(cue, cue_span, "direct", (units[a].start, units[b - 1].end), _span(units, src),
                          None, False, None, _words(units, src), ev)
+        if cue.kind == "verb" and _as_reported_by(units, cu):
+            return _reported_by(sent, cue, units, cu, cue_last_unit, cue_span, text, ev)
         if cue.kind == "impersonal" and cue_last_unit + 1 < len(units) and units[cue_last_unit + 1].norm in COMMAS:
             ev.append("impersonal phrase and a comma → the rest of the clause is the content")
             k, kind = cue_last_unit + 1, "comma"
@@ -691,6 +693,8 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
         k = cl + 1
         if k >= len(units) or units[k].punct or units[k].norm in ("عن", "في", "الى", "على", "من", "مع"):
             return None
+    elif cl + 2 < len(units) and units[cl + 1].norm in ("على", "علي", "الى", "الي"):
+        k = cl + 2   # شدد على + the stressed proposition, with a dropped subject
     else:
         k = _after_named_subject(sent, units, cl + 1)
         if k is None:
@@ -721,6 +725,54 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     ev.append(f"object phrase «{text[units[a].start:units[a].end]}…» of the cue → nominal content")
     frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
     _fill_source(sent, cue, units, cu, cl, k, frame, text)
+    return frame
+
+
+AS_REPORTED = {("بحسب", "ما"), ("حسب", "ما"), ("وفق", "ما"), ("طبق", "ما"), ("وفقا", "لما"), ("طبقا", "لما")}
+
+
+def _as_reported_by(units: list[Unit], cu: int) -> int | None:
+    """Index of the phrase start when the cue follows "بحسب ما / وفق ما / وفقا لما / كما"."""
+    if cu >= 2:
+        head = units[cu - 2].norm
+        if (head, units[cu - 1].norm) in AS_REPORTED or (head[1:], units[cu - 1].norm) in AS_REPORTED \
+                and head[:1] in ("و", "ف"):
+            return cu - 2
+    if cu >= 1 and units[cu - 1].norm in ("كما", "وكما"):
+        return cu - 1
+    return None
+
+
+def _reported_by(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int], text: str,
+                 ev: list[str]) -> Frame | None:
+    """"بحسب ما أفادت وكالة الأنباء، …" / "…، وفق ما ذكرت الصحيفة": the verb is the cue, its subject
+    the source, and the content is the rest of the clause or the clause before (mode according_to)."""
+    start = _as_reported_by(units, cu)
+    end = _np_end(sent, units, cl + 1, _sentence_end(units, cl + 1))
+    src = _clean_subject(sent, units, cl + 1, end) if end > cl + 1 else None
+    before = [u for u in units[:start] if not u.punct and u.norm not in ("و", "ف")]
+    if not before:
+        k = end
+        while k < len(units) and units[k].punct and units[k].norm in COMMAS:
+            k += 1
+        if k < len(units) and COMP_RE.match(units[k].norm.lstrip("ف")):
+            k += 1   # بحسب ما أفادت الوكالة، فإن…: the complementizer is not content
+        r = _trim(units, k, content_end(sent, units, k)) if k < len(units) else None
+        ev.append("«بحسب ما / وفق ما» + cue opens the sentence → content is the rest of the clause")
+    else:
+        j = start
+        while j > 0 and units[j - 1].punct:
+            j -= 1
+        first = max((m + 1 for m in range(j) if units[m].punct and units[m].norm in STOP_PUNCT), default=0)
+        r = _trim(units, first, j)
+        ev.append("post-posed «بحسب ما / وفق ما» + cue → content is the preceding clause")
+    if not r:
+        return None
+    a, b = _strip_wrapping_quotes(text, units, *r)
+    frame = Frame(cue, cue_span, "according_to", (units[a].start, units[b - 1].end), _span(units, src),
+                  None, False, None, _words(units, src), ev)
+    if src:
+        ev.append(f"source «{text[frame.source_span[0]:frame.source_span[1]]}»: the subject of the cue")
     return frame
 
 

@@ -68,6 +68,9 @@ def _features(sent: Sent, frame: Frame) -> tuple[str, str]:
     g = {"Masc": "M", "Fem": "F"}.get(w.feat("Gender"), "")
     n = {"Sing": "S", "Plur": "P", "Dual": "P"}.get(w.feat("Number"), "")
     norm = w.norm.lstrip("وف")
+    lemma = frame.cue.entry.lemma if frame.cue.entry else ""
+    if norm == lemma:   # the bare 3rd person masculine singular (لفت، قال): no suffix to read
+        return g or "M", n or "S"
     if frame.cue.kind == "participle":
         if norm.endswith(("ين", "ون")):
             n = "P"

@@ -57,7 +57,10 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
     """
     tagged = [k for k, i in enumerate(run) if sent.words[i].upos in ("X", "PROPN")]
     if tagged:
-        return run[: tagged[-1] + 1]
+        end = tagged[-1] + 1
+        while end < len(run) and _is_article_surname(sent, sent.words[run[end]]):
+            end += 1   # العقيد أحمد المسماري: a family name with the article closes the name
+        return run[:end]
     limit = 3 if any(sent.words[i].norm in NAME_LINKS for i in run[:3]) else 2
     return run[:limit]
 

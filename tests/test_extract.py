@@ -203,3 +203,18 @@ def test_surname_written_with_the_article_links_to_the_full_name():
 
 def test_hedge_predicate_alone_is_not_a_claim():
     assert claimkit.analyze("من المتوقع أن يصل الوفد إلى القاهرة غدا.").records == ()
+
+
+def test_post_posed_wafq_ma_with_a_reporting_verb():
+    c = only_claim("وارتفع عدد القتلى إلى عشرين، وفق ما ذكرت وزارة الصحة.")
+    assert (c.cue, c.source, c.mode, c.source_type) == ("ذكرت", "وزارة الصحة", "according_to", "organization")
+    assert c.content == "وارتفع عدد القتلى إلى عشرين"
+
+
+def test_clause_between_commas_before_the_complement_and_dropped_subjects():
+    text = ("وقال مصدر، طلب عدم الكشف عن هويته، إن الاتفاق بات وشيكا. ولفت إلى أن الخلافات تراجعت. "
+            "وشدد على ضرورة احترام وقف إطلاق النار.")
+    a = claimkit.analyze(text)
+    assert [c.cue for c in a.records] == ["وقال", "ولفت", "وشدد"]
+    assert {c.entity for c in a.records} == {"مصدر"}
+    assert a.records[2].mode == "nominal" and a.records[2].content == "ضرورة احترام وقف إطلاق النار"
