@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-    from .records import Analysis, Claim
-
 #: Colours given to entities in order of first appearance (colour-blind-friendly, Okabe–Ito first).
 PALETTE: tuple[str, ...] = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import claimkit
-from conftest import DATA, load_jsonl
+from conftest import DATA
 
 REFERENCE = DATA / "reference_score_claims.py"
 
