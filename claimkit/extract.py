@@ -8,30 +8,26 @@ evidence (why each claim was found).
 """
 from __future__ import annotations
 
-from .cues import find_cues
-from .frames import Frame, units_of, confirm
+from .cues import find_cues, match_verb
+from .frames import Frame, Unit, confirm, units_of
 from .hedging import grade
 from .linking import Linker
+from .normalize import normalize_for_match
 from .records import HEDGING_NAMES, Analysis, Claim, Sentence
 from .treebank import ParsedDoc, Sent
 
 
-def sentence_frames(sent: Sent, text: str) -> list[Frame]:
+def sentence_frames(sent: Sent, text: str, units: list[Unit] | None = None) -> list[Frame]:
     """Confirmed frames of one sentence, without duplicates.
 
     A participle merged into a finite cue ("علق قائلا: …") is not a claim of its own;
-    cues inside a frame's cue span are dropped.
+    cues inside a frame's cue span, or inside a direct quotation, are dropped.
     """
-    units = units_of(sent, text)
-    frames: list[Frame] = []
-    for cue in find_cues(sent, text):
-        frame = confirm(sent, cue, text, units)
-        if frame is not None:
-            frames.append(frame)
+    units = units if units is not None else units_of(sent, text)
+    frames = [f for f in (confirm(sent, cue, text, units) for cue in find_cues(sent, text)) if f is not None]
     out: list[Frame] = []
-    taken: list[tuple[int, int]] = []
     for f in frames:
-        if any(f.cue_span[0] < b and a < f.cue_span[1] for a, b in taken):
+        if any(f.cue_span[0] < g.cue_span[1] and g.cue_span[0] < f.cue_span[1] for g in out):
             continue
         if any(g.mode == "direct" and g.content_span[0] <= f.cue_span[0] < g.content_span[1] for g in out):
             continue  # a cue inside a quotation is the quoted speaker's own report (optional in the guidelines)
@@ -39,9 +35,20 @@ def sentence_frames(sent: Sent, text: str) -> list[Frame]:
                 g is not f and g.cue.kind == "verb" and any("merged" in e for e in g.evidence)
                 and g.content_span == f.content_span for g in frames):
             continue
-        taken.append(f.cue_span)
         out.append(f)
     return out
+
+
+def _cue_lemma(frame: Frame, word, text: str) -> str:
+    """The lexicon lemma of the cue verb; for phrases, the phrase itself (normalised).
+    An impersonal verb phrase (يذكر، يقال) gives its verb's lemma (ذكر، قال)."""
+    if frame.cue.entry:
+        return frame.cue.entry.lemma
+    if frame.cue.first == frame.cue.last:
+        hit = match_verb(word)
+        if hit:
+            return hit[0].lemma
+    return normalize_for_match(text[frame.cue_span[0]:frame.cue_span[1]])
 
 
 def _cue_class(frame: Frame) -> str:
@@ -52,38 +59,40 @@ def _cue_class(frame: Frame) -> str:
 
 
 def extract(parsed: ParsedDoc, doc: str = "doc") -> Analysis:
-    """All claims of a parsed article, as an :class:`~claimkit.records.Analysis`."""
+    """All claims of a parsed article, as an :class:`~claimkit.records.Analysis`.
+
+    Records are built once the whole article is linked, so every claim of an entity
+    carries its final (fullest) name even when the full name appears later.
+    """
     text = parsed.text
     linker = Linker(text, parsed.sents)
-    records: list[Claim] = []
+    found = []
     for sent in parsed.sents:
         units = units_of(sent, text)
-        here = []
-        for frame in sentence_frames(sent, text):
+        here: list = []
+        for frame in sentence_frames(sent, text, units):
             link = linker.link(sent, frame, here)
             here.append((frame, link))
             cls = _cue_class(frame)
-            level, hedge_cues, hedge_ev = grade(sent, units, frame, cls, text)
-            src = frame.source_span
-            ch = frame.channel_span
-            c0, c1 = frame.content_span
-            cue_word = sent.words[frame.cue.first if frame.cue.kind != "phrase" else frame.cue.first]
-            records.append(Claim(
-                doc=doc, sentence=sent.index,
-                cue=text[frame.cue_span[0]:frame.cue_span[1]], cue_start=frame.cue_span[0],
-                cue_end=frame.cue_span[1],
-                cue_lemma=frame.cue.entry.lemma if frame.cue.entry else cue_word.norm,
-                cue_class=cls,
-                source=text[src[0]:src[1]] if src else "", source_start=src[0] if src else None,
-                source_end=src[1] if src else None,
-                entity=link.entity.name if link.entity else "",
-                source_type=link.source_type,
-                channel=text[ch[0]:ch[1]] if ch else "",
-                content=text[c0:c1], content_start=c0, content_end=c1,
-                mode=frame.mode, hedging=HEDGING_NAMES[level], hedging_level=level,
-                hedge_cues=tuple(hedge_cues),
-                evidence=tuple(frame.evidence) + (f"entity: {link.reason}",) + tuple(hedge_ev),
-            ))
-    # entity names may have grown after a claim was built (a fuller name seen later): refresh
+            found.append((sent, frame, link, cls, grade(sent, units, frame, cls, text)))
+    records = tuple(_record(doc, text, *item) for item in found)
     sentences = tuple(Sentence(s.index, s.start, s.end, text[s.start:s.end], s.paragraph) for s in parsed.sents)
-    return Analysis(doc=doc, text=text, records=tuple(records), sentence_spans=sentences)
+    return Analysis(doc=doc, text=text, records=records, sentence_spans=sentences)
+
+
+def _record(doc: str, text: str, sent: Sent, frame: Frame, link, cls: str, hedging) -> Claim:
+    level, hedge_cues, hedge_ev = hedging
+    src, ch = frame.source_span, frame.channel_span
+    c0, c1 = frame.content_span
+    return Claim(
+        doc=doc, sentence=sent.index,
+        cue=text[frame.cue_span[0]:frame.cue_span[1]], cue_start=frame.cue_span[0], cue_end=frame.cue_span[1],
+        cue_lemma=_cue_lemma(frame, sent.words[frame.cue.first], text), cue_class=cls,
+        source=text[src[0]:src[1]] if src else "", source_start=src[0] if src else None,
+        source_end=src[1] if src else None,
+        entity=link.entity.name if link.entity else "", source_type=link.source_type,
+        channel=text[ch[0]:ch[1]] if ch else "",
+        content=text[c0:c1], content_start=c0, content_end=c1,
+        mode=frame.mode, hedging=HEDGING_NAMES[level], hedging_level=level, hedge_cues=tuple(hedge_cues),
+        evidence=tuple(frame.evidence) + (f"entity: {link.reason}",) + tuple(hedge_ev),
+    )

@@ -218,3 +218,10 @@ def test_clause_between_commas_before_the_complement_and_dropped_subjects():
     assert [c.cue for c in a.records] == ["وقال", "ولفت", "وشدد"]
     assert {c.entity for c in a.records} == {"مصدر"}
     assert a.records[2].mode == "nominal" and a.records[2].content == "ضرورة احترام وقف إطلاق النار"
+
+
+def test_a_fuller_name_given_later_names_the_earlier_claims_too():
+    text = "وقال شكري إن المحادثات كانت مثمرة. وأضاف وزير الخارجية سامح شكري أن الجانبين اتفقا على مواصلة الحوار."
+    a = claimkit.analyze(text)
+    assert [c.entity for c in a.records] == ["سامح شكري", "سامح شكري"]
+    assert a.records[0].cue_lemma == "قال"
