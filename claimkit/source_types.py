@@ -58,7 +58,7 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
     tagged = [k for k, i in enumerate(run) if sent.words[i].upos in ("X", "PROPN")]
     if tagged:
         end = tagged[-1] + 1
-        while end < len(run) and _is_article_surname(sent, sent.words[run[end]]):
+        while end < len(run) and _continues_name(sent, sent.words[run[end]]):
             end += 1   # العقيد أحمد المسماري: a family name with the article closes the name
         return run[:end]
     limit = 3 if any(sent.words[i].norm in NAME_LINKS for i in run[:3]) else 2
@@ -71,13 +71,21 @@ def _is_article_surname(sent: Sent, w: Word) -> bool:
         w.upos in ("X", "PROPN") or w.norm.endswith("ي") and w.upos in ("NOUN", "ADJ"))
 
 
+def _continues_name(sent: Sent, w: Word) -> bool:
+    """Does ``w`` continue a name begun before it: a family name with the article (أيمن الصفدي)
+    or the second part of a compound name after عبد/أبو/بن (عبد الفتاح، أبو الغيط)?"""
+    prev = sent.words[w.i - 1] if w.i > 0 else None
+    return _is_article_surname(sent, w) or (w.norm.startswith("ال") and prev is not None
+                                            and prev.norm in NAME_LINKS and not noun_type(w.norm))
+
+
 def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     """Word range (inclusive) of the personal name inside words [first, last], or None."""
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in range(first, last + 1):
         w = sent.words[i]
-        if is_name_word(sent, w) or cur and _is_article_surname(sent, w):
+        if is_name_word(sent, w) or cur and _continues_name(sent, w):
             cur.append(i)
         else:
             if cur:

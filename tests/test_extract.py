@@ -225,3 +225,15 @@ def test_a_fuller_name_given_later_names_the_earlier_claims_too():
     a = claimkit.analyze(text)
     assert [c.entity for c in a.records] == ["سامح شكري", "سامح شكري"]
     assert a.records[0].cue_lemma == "قال"
+
+
+@pytest.mark.parametrize("text, source, entity, source_type", [
+    ("وأكد الرئيس عبد الفتاح السيسي خلال لقائه وزير الخارجية الأمريكي أن مصر ترفض أي تدخل في شؤونها.",
+     "الرئيس عبد الفتاح السيسي", "عبد الفتاح السيسي", "person"),
+    ("وأشار المدعي العام إلى أن التحقيقات لا تزال جارية.", "المدعي العام", "المدعي العام", "official"),
+    ("وتوقع صندوق النقد الدولي أن ينمو الاقتصاد بنسبة 3 في المئة.",
+     "صندوق النقد الدولي", "صندوق النقد الدولي", "organization"),
+])
+def test_compound_names_titles_and_institutions(text, source, entity, source_type):
+    c = only_claim(text)
+    assert (c.source, c.entity, c.source_type) == (source, entity, source_type)
