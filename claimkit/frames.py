@@ -434,8 +434,11 @@ def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tu
     if a is None:
         a = cu
         while a > 0 and not units[a - 1].punct and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
-                and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm):
+                and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm) \
+                and units[a - 1].norm.lstrip("و") not in RELATIVES:
             a -= 1
+        if a < cu and units[a].norm.lstrip("و") in RELATIVES:
+            return None   # …والتي يزعم أنها: the noun before a relative clause is not its subject
         if a == cu or not _is_source_like(sent, units, a, cu) or sent.words[units[a].first].upos == "ADP":
             return None
     if cu - a > 8 or any(units[m].punct for m in range(a, cu)) or \

@@ -36,7 +36,7 @@ def is_name_word(sent: Sent, w: Word) -> bool:
         return False
     if noun_type(n) or noun_type(w.onorm):
         return False
-    if w.upos not in ("X", "PROPN") and len(n) >= 5 and n.endswith(("ات", "ون")):
+    if w.upos not in ("X", "PROPN") and (len(n) >= 6 and n.endswith("ات") or len(n) >= 5 and n.endswith("ون")):
         return False  # a sound plural (مشتركات، مسؤولون) is a common noun
     # a noun with an attached pronoun (زوجته، خصمه) is a relation noun, not a name
     nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
@@ -103,9 +103,8 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
         elif prev is not None and run[0] > first and prev.upos == "NOUN" and not noun_type(prev.norm) \
                 and not prev.norm.startswith("ال"):
             continue        # قضية دافي: the genitive of a construct-state noun, not the speaker's name
-        if run and not any(sent.words[i].upos in ("X", "PROPN") for i in run) and prev is not None \
-                and run[0] == prev.i + 1 and prev.i == head and len(run) == 1 and sent.words[run[0]].norm.endswith("ي") \
-                and len(sent.words[run[0]].norm) >= 4:
+        if run and prev is not None and run[0] == prev.i + 1 and prev.i == head and noun_type(prev.norm) \
+                and len(run) == 1 and sent.words[run[0]].norm.endswith("ي") and len(sent.words[run[0]].norm) >= 4:
             continue        # مسؤول أوروبي: a nisba adjective after the head noun, not a name
         if run and not any(sent.words[i].upos in ("X", "PROPN") for i in run) and run[0] != head and \
                 not (prev is not None and (noun_type(prev.norm) or prev.upos in ("ADJ", "PRON", "PUNCT")
@@ -159,6 +158,6 @@ def source_type(sent: Sent, first: int, last: int) -> tuple[str, str]:
         return ("official" if t == "title-official" else "person"), f"role noun «{head.text}» without a name"
     if named:
         return "person", "a personal name"
-    if head.feat("Number") == "Plur" or len(head.norm) >= 5 and head.norm.endswith(("ات", "ون", "ين")):
+    if head.feat("Number") == "Plur" or len(head.norm) >= 6 and head.norm.endswith(("ات", "ون", "ين")):
         return "anonymous", f"«{head.text}»: an unnamed group"
     return "person", f"«{head.text}»: no lexicon entry, taken as a person"
