@@ -173,40 +173,36 @@ def _entity_axis(fig: "go.Figure", entities: Sequence[str], bars: bool = True) -
 # One-article charts
 # ---------------------------------------------------------------------------
 
-def claims_per_entity(obj: Any, title: str = "Claims per source") -> "go.Figure":
-    """Horizontal bars: number of claims per entity, coloured (and grouped in the legend) by source type."""
+def _bars_by_type(fig: "go.Figure", table: "pd.DataFrame", value: str, extra: str, hovertemplate: str) -> None:
+    """One horizontal bar trace per source type (so the legend reads by type), entities on the axis."""
     import plotly.graph_objects as go
 
+    for stype in _types_in(table["source_type"]):
+        part = table[table["source_type"] == stype]
+        fig.add_trace(go.Bar(x=part[value].tolist(), y=part["entity"].tolist(), orientation="h",
+                             name=SOURCE_TYPE_LABELS.get(stype, stype), marker_color=SOURCE_TYPE_COLORS.get(stype),
+                             customdata=part[[extra]].to_numpy(), hovertemplate=hovertemplate))
+    _entity_axis(fig, table["entity"].tolist())
+
+
+def claims_per_entity(obj: Any, title: str = "Claims per source") -> "go.Figure":
+    """Horizontal bars: number of claims per entity, coloured (and grouped in the legend) by source type."""
     table = entity_table(obj)
     fig = _figure(title, barmode="stack", xaxis_title="claims", legend_title_text="source type")
     if table.empty:
         return _empty_note(fig)
-    for stype in _types_in(table["source_type"]):
-        part = table[table["source_type"] == stype]
-        fig.add_trace(go.Bar(x=part["claims"].tolist(), y=part["entity"].tolist(), orientation="h",
-                             name=SOURCE_TYPE_LABELS.get(stype, stype), marker_color=SOURCE_TYPE_COLORS.get(stype),
-                             customdata=part[["claim_share"]].to_numpy(),
-                             hovertemplate="%{y}: %{x} claims (%{customdata[0]:.0%})<extra></extra>"))
-    _entity_axis(fig, table["entity"].tolist())
+    _bars_by_type(fig, table, "claims", "claim_share", "%{y}: %{x} claims (%{customdata[0]:.0%})<extra></extra>")
     fig.update_xaxes(dtick=1 if table["claims"].max() <= 10 else None)
     return fig
 
 
 def word_share_per_entity(obj: Any, title: str = "Share of attributed words per source") -> "go.Figure":
     """Horizontal bars: each entity's share of all words inside claim contents."""
-    import plotly.graph_objects as go
-
     table = entity_table(obj)
     fig = _figure(title, xaxis_title="share of attributed words", legend_title_text="source type")
     if table.empty:
         return _empty_note(fig)
-    for stype in _types_in(table["source_type"]):
-        part = table[table["source_type"] == stype]
-        fig.add_trace(go.Bar(x=part["word_share"].tolist(), y=part["entity"].tolist(), orientation="h",
-                             name=SOURCE_TYPE_LABELS.get(stype, stype), marker_color=SOURCE_TYPE_COLORS.get(stype),
-                             customdata=part[["words"]].to_numpy(),
-                             hovertemplate="%{y}: %{x:.0%} (%{customdata[0]} words)<extra></extra>"))
-    _entity_axis(fig, table["entity"].tolist())
+    _bars_by_type(fig, table, "word_share", "words", "%{y}: %{x:.0%} (%{customdata[0]} words)<extra></extra>")
     fig.update_xaxes(tickformat=".0%", range=[1, 0])
     return fig
 

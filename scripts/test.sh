@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
-# Set up (scripts/setup.sh) and run the whole test suite: unit and gold tests, then the notebooks under nbval.
-# Uses ../shared/stanza_resources as the model folder when it exists (no download needed).
+# Set up and run the whole test suite: unit and gold tests, then the notebooks under nbval
+# (see scripts/env.sh for the model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-if [ -z "${STANZA_RESOURCES_DIR:-}" ] && [ -d ../shared/stanza_resources ]; then
-  STANZA_RESOURCES_DIR="$(cd ../shared/stanza_resources && pwd)"
-  export STANZA_RESOURCES_DIR
-fi
+source scripts/env.sh
 export CLAIMKIT_CACHE_DIR="${CLAIMKIT_CACHE_DIR:-$(mktemp -d)}"
 # The benchmark is not a test: a quick run checks that it still works; its numbers are printed, not asserted.
 .venv/bin/python benchmarks/bench_pipeline.py --quick
