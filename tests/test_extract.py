@@ -237,3 +237,12 @@ def test_a_fuller_name_given_later_names_the_earlier_claims_too():
 def test_compound_names_titles_and_institutions(text, source, entity, source_type):
     c = only_claim(text)
     assert (c.source, c.entity, c.source_type) == (source, entity, source_type)
+
+
+@pytest.mark.parametrize("text, hedging, marker", [
+    ("وقال الوزير إن الاتفاق سيوقع على الأرجح في الشهر المقبل.", "hedged", "على الأرجح"),
+    ("وقال الوزير إن الحكومة لن تتراجع بشكل قاطع عن قرارها.", "boosted", "بشكل قاطع"),
+])
+def test_hedges_and_boosters_from_the_lexicon(text, hedging, marker):
+    c = only_claim(text)
+    assert c.hedging == hedging and c.hedge_cues == (marker,)
