@@ -27,10 +27,9 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from .errors import EmptyTextError, NotArabicError, TextTooLongError
+from .lexicon import word_list
 from .normalize import ARABIC_LETTER_RE, arabic_ratio, normalize_for_match
 
 #: Characters dropped from the parser's copy of the text.
@@ -51,16 +50,9 @@ MIN_ARABIC_RATIO = 0.5
 DEFAULT_MAX_CHARS = 2_000_000
 
 
-@lru_cache(maxsize=1)
 def boilerplate_phrases() -> tuple[str, ...]:
-    """Normalised phrases from ``data/boilerplate.txt`` (comments stripped)."""
-    raw = resources.files("claimkit.data").joinpath("boilerplate.txt").read_text(encoding="utf-8")
-    out = []
-    for line in raw.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            out.append(normalize_for_match(line))
-    return tuple(out)
+    """Normalised phrases from ``data/boilerplate.txt``."""
+    return word_list("boilerplate.txt")
 
 
 @dataclass(frozen=True)

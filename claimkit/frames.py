@@ -25,10 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from .cues import Cue, match_participle, match_verb
-from .lexicon import load, noun_type, strip_article
+from .lexicon import load, noun_type, strip_article, word_list
 from .normalize import normalize_for_match
 from .source_types import is_name_word
 from .treebank import Sent
@@ -51,25 +50,19 @@ MAX_GAP = 22
 CLAUSE_OPENERS = {("من", "المنتظر"), ("من", "المقرر"), ("من", "المتوقع"), ("من", "المرجح"), ("من", "المحتمل")}
 
 
-def _word_list(name: str) -> frozenset[str]:
-    raw = resources.files("claimkit.data").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(normalize_for_match(line.split("#", 1)[0].strip()) for line in raw.splitlines()
-                     if line.split("#", 1)[0].strip())
-
-
 @lru_cache(maxsize=1)
 def temporal_words() -> frozenset[str]:
-    return frozenset(strip_article(w) for w in _word_list("temporal.txt"))
+    return frozenset(strip_article(w) for w in word_list("temporal.txt"))
 
 
 @lru_cache(maxsize=1)
 def context_nouns() -> frozenset[str]:
-    return _word_list("context_nouns.txt")
+    return frozenset(word_list("context_nouns.txt"))
 
 
 @lru_cache(maxsize=1)
 def performatives() -> frozenset[str]:
-    return frozenset(strip_article(w) for w in _word_list("performatives.txt"))
+    return frozenset(strip_article(w) for w in word_list("performatives.txt"))
 
 
 @dataclass

@@ -59,6 +59,12 @@ def _rows(name: str) -> list[tuple[list[str], str]]:
     return out
 
 
+@lru_cache(maxsize=None)
+def word_list(name: str) -> tuple[str, ...]:
+    """The normalised first column of a one-entry-per-line data file (comments dropped), in order."""
+    return tuple(normalize_for_match(cols[0]) for cols, _ in _rows(name))
+
+
 def _perfect_forms(lemma: str) -> dict[str, bool]:
     """Perfect-tense surface forms → is-first-person."""
     forms = {lemma: False}
@@ -148,7 +154,7 @@ def load() -> Lexicon:
     impersonal = tuple(tuple(normalize_for_match(cols[0]).split()) for cols, _ in _rows("impersonal.tsv"))
     hedges = tuple((tuple(normalize_for_match(cols[0]).split()), cols[1]) for cols, _ in _rows("hedges.tsv"))
     nouns = {normalize_for_match(cols[0]): cols[1] for cols, _ in _rows("source_nouns.tsv")}
-    mods = frozenset(normalize_for_match(cols[0]) for cols, _ in _rows("official_modifiers.txt"))
+    mods = frozenset(word_list("official_modifiers.txt"))
     return Lexicon(
         entries=tuple(entries),
         verb_forms={k: tuple(v) for k, v in verb_forms.items()},
