@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import CueEntry, load
-from .normalize import normalize_for_match
 from .treebank import Sent, Word
+from .units import Unit, units_of
 
 VERBAL_UPOS = {"VERB", "AUX"}
 NON_CUE_UPOS = {"ADP", "SCONJ", "CCONJ", "PRON", "DET", "NUM", "PUNCT", "PART", "SYM"}
@@ -101,24 +101,7 @@ def match_participle(w: Word) -> CueEntry | None:
     return None
 
 
-def orth_units(sent: Sent, text: str) -> list[tuple[str, int, int]]:
-    """Orthographic words of a sentence: (normalised text, first word index, last word index).
-
-    Phrases are matched on these, so a clitic split (or a missed one) by the model does
-    not matter: "وفقا للوكالة" is the units وفقا + للوكالة whatever the MWT did.
-    """
-    units: list[tuple[str, int, int]] = []
-    for w in sent.words:
-        if w.is_punct:
-            continue
-        if units and sent.words[units[-1][1]].ostart == w.ostart:
-            units[-1] = (units[-1][0], units[-1][1], w.i)
-        else:
-            units.append((normalize_for_match(text[w.ostart:w.oend]), w.i, w.i))
-    return units
-
-
-def _phrase_at(units: list[tuple[str, int, int]], u: int, phrase: tuple[str, ...]) -> int | None:
+def _phrase_at(units: list[Unit], u: int, phrase: tuple[str, ...]) -> int | None:
     """Index of the last unit of ``phrase`` starting at unit ``u``, else None.
 
     A final part ending in "+" (``ل+``) only requires the next unit to start with it; that
@@ -127,7 +110,7 @@ def _phrase_at(units: list[tuple[str, int, int]], u: int, phrase: tuple[str, ...
     for k, part in enumerate(phrase):
         if u + k >= len(units):
             return None
-        norm = units[u + k][0]
+        norm = units[u + k].norm
         if k == 0 and norm != part and norm[:1] in CONJ_PREFIXES and norm[1:] == part:
             norm = part
         if part.endswith("+"):
@@ -137,7 +120,7 @@ def _phrase_at(units: list[tuple[str, int, int]], u: int, phrase: tuple[str, ...
     return u + len(phrase) - 1
 
 
-def _first_phrase(units: list[tuple[str, int, int]], u: int,
+def _first_phrase(units: list[Unit], u: int,
                   phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], int] | None:
     """The first (longest) phrase matching at unit ``u`` and the index of its last unit."""
     for phrase in phrases:
@@ -147,14 +130,19 @@ def _first_phrase(units: list[tuple[str, int, int]], u: int,
     return None
 
 
-def find_cues(sent: Sent, text: str) -> list[Cue]:
-    """All cue candidates of a sentence, in text order (not yet confirmed)."""
+def find_cues(sent: Sent, text: str, units: list[Unit] | None = None) -> list[Cue]:
+    """All cue candidates of a sentence, in text order (not yet confirmed).
+
+    ``units``: the sentence's :func:`~claimkit.units.units_of`, when the caller has them.
+    Phrases and positions are counted over word units (punctuation left out).
+    """
     lex = load()
     words = sent.words
-    units = orth_units(sent, text)
+    units = [x for x in (units if units is not None else units_of(sent, text)) if not x.punct]
     cues: list[Cue] = []
     taken: set[int] = set()
-    for u, (norm, first, last) in enumerate(units):
+    for u, unit in enumerate(units):
+        norm, first, last = unit.norm, unit.first, unit.last
         if first in taken:
             continue
         hit = None
@@ -165,8 +153,8 @@ def find_cues(sent: Sent, text: str) -> list[Cue]:
         if hit:
             phrase, end = hit
             if phrase[-1] not in ("ما", "لما"):  # بحسب ما / وفقا لما + verb: the verb is the cue
-                cues.append(Cue(sent.index, first, units[end][2], kind, None, "phrase", "phrase"))
-            taken.update(range(first, units[end][2] + 1))
+                cues.append(Cue(sent.index, first, units[end].last, kind, None, "phrase", "phrase"))
+            taken.update(range(first, units[end].last + 1))
             continue
         for i in range(first, last + 1):
             w = words[i]

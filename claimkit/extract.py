@@ -9,7 +9,8 @@ evidence (why each claim was found).
 from __future__ import annotations
 
 from .cues import find_cues, match_verb
-from .frames import Frame, Unit, confirm, units_of
+from .frames import Frame, confirm
+from .units import Unit, units_of
 from .hedging import grade
 from .linking import Linker
 from .normalize import normalize_for_match
@@ -24,7 +25,7 @@ def sentence_frames(sent: Sent, text: str, units: list[Unit] | None = None) -> l
     cues inside a frame's cue span, or inside a direct quotation, are dropped.
     """
     units = units if units is not None else units_of(sent, text)
-    frames = [f for f in (confirm(sent, cue, text, units) for cue in find_cues(sent, text)) if f is not None]
+    frames = [f for f in (confirm(sent, cue, text, units) for cue in find_cues(sent, text, units)) if f is not None]
     out: list[Frame] = []
     for f in frames:
         if any(f.cue_span[0] < g.cue_span[1] and g.cue_span[0] < f.cue_span[1] for g in out):

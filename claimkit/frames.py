@@ -28,9 +28,9 @@ from functools import lru_cache
 
 from .cues import Cue, match_participle, match_verb
 from .lexicon import load, noun_type, strip_article, word_list
-from .normalize import normalize_for_match
 from .source_types import is_name_word
 from .treebank import Sent
+from .units import Unit, unit_of_word, units_of
 
 #: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
 COMP_RE = re.compile(r"^[وف]?ب?ان(ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")
@@ -66,18 +66,6 @@ def performatives() -> frozenset[str]:
 
 
 @dataclass
-class Unit:
-    """An orthographic word (or a punctuation mark) with its word indices and span."""
-
-    norm: str
-    first: int
-    last: int
-    start: int
-    end: int
-    punct: bool
-
-
-@dataclass
 class Frame:
     """A confirmed cue with its spans (original offsets) and how they were found."""
 
@@ -91,48 +79,6 @@ class Frame:
     anchor: int | None = None          # participles: the word whose subject speaks
     source_words: tuple[int, int] | None = None   # first/last word index of the source
     evidence: list[str] = field(default_factory=list)
-
-
-#: Punctuation the tokenizer may leave glued to a word (لـ"الجزيرة) and that units split off.
-EDGE_PUNCT = "\"“”«»„‘’'()[]{}"
-
-
-def units_of(sent: Sent, text: str) -> list[Unit]:
-    """Orthographic words and punctuation marks of a sentence, in order.
-
-    Words written together (و + قال, ل + وكالة) form one unit; punctuation is always a
-    unit of its own, even when the tokenizer glued a quotation mark to a word.
-    """
-    units: list[Unit] = []
-    joinable = False
-    for w in sent.words:
-        raw = text[w.start:w.end] or w.text
-        if w.is_punct:
-            units.extend(Unit(ch, w.i, w.i, w.start + k, w.start + k + 1, True) for k, ch in enumerate(raw))
-            joinable = False
-            continue
-        lead = len(raw) - len(raw.lstrip(EDGE_PUNCT))
-        trail = len(raw) - len(raw.rstrip(EDGE_PUNCT)) if lead < len(raw) else 0
-        units.extend(Unit(raw[k], w.i, w.i, w.start + k, w.start + k + 1, True) for k in range(lead))
-        cs, ce = w.start + lead, w.end - trail
-        if cs < ce:
-            prev = units[-1] if units else None
-            if joinable and not lead and prev is not None and not prev.punct \
-                    and sent.words[prev.last].ostart == w.ostart:
-                prev.last, prev.end = w.i, ce
-                prev.norm = normalize_for_match(text[prev.start:ce])
-            else:
-                units.append(Unit(normalize_for_match(text[cs:ce]), w.i, w.i, cs, ce, False))
-        units.extend(Unit(raw[k], w.i, w.i, w.start + k, w.start + k + 1, True) for k in range(len(raw) - trail, len(raw)))
-        joinable = trail == 0 and cs < ce
-    return units
-
-
-def _unit_of_word(units: list[Unit], i: int) -> int:
-    for k, u in enumerate(units):
-        if u.first <= i <= u.last:
-            return k
-    return 0
 
 
 def _has_finite_verb(sent: Sent, u: Unit) -> bool:
@@ -423,7 +369,7 @@ def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tu
     can speak. A pronoun (لكنها تقول) leaves the subject dropped.
     """
     subj = [w for w in sent.words if w.head == cue_word and w.deprel.startswith("nsubj") and w.i < cue_word]
-    a = _unit_of_word(units, min(sent.subtree(subj[0].i))) if subj else None
+    a = unit_of_word(units, min(sent.subtree(subj[0].i))) if subj else None
     if a is None:
         a = cu
         while a > 0 and not units[a - 1].punct and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
@@ -554,7 +500,7 @@ def _obj_start(sent: Sent, units: list[Unit], cue_word: int, after: int) -> int 
              and w.i > cue_word and w.upos not in ("PRON",)]
     for w in cands:
         first = min(sent.subtree(w.i))
-        k = _unit_of_word(units, max(first, units[after].first if after < len(units) else first))
+        k = unit_of_word(units, max(first, units[after].first if after < len(units) else first))
         if k >= after:
             return k
     return None
@@ -563,8 +509,8 @@ def _obj_start(sent: Sent, units: list[Unit], cue_word: int, after: int) -> int 
 def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) -> Frame | None:
     """Confirm a cue and build its frame, or return None (not a claim)."""
     units = units or units_of(sent, text)
-    cu = _unit_of_word(units, cue.first)
-    cue_last_unit = _unit_of_word(units, cue.last)
+    cu = unit_of_word(units, cue.first)
+    cue_last_unit = unit_of_word(units, cue.last)
     cue_span = (units[cu].start, units[cue_last_unit].end)
     if cue.kind == "phrase":
         return _according_to(sent, cue, units, cu, cue_last_unit, cue_span, text)

@@ -21,7 +21,8 @@ expressed by the source phrase (مصادر غير مؤكدة).
 """
 from __future__ import annotations
 
-from .frames import COMMAS, COMP_RE, RELATIVES, Frame, Unit
+from .frames import COMMAS, COMP_RE, RELATIVES, Frame
+from .units import Unit
 from .lexicon import load
 from .records import HEDGING_NAMES
 from .treebank import Sent
