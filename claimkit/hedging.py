@@ -32,13 +32,11 @@ BASE_LEVEL = {"assert": 0, "say": 1, "reveal": 1, "deny": 1, "according_to": 1, 
 IMPERFECT_PREFIXES = ("ي", "ت", "ن", "ا")
 
 
-def _match(units: list[Unit], k: int, phrase: tuple[str, ...]) -> int | None:
-    """Units matched by ``phrase`` at ``k`` ("*" = any one word), else None."""
+def _match(units: list[Unit], k: int, end: int, phrase: tuple[str, ...]) -> int | None:
+    """Units matched by ``phrase`` at ``k``, within units[:end] ("*" = any one word), else None."""
     j = k
     for part in phrase:
-        while j < len(units) and units[j].punct:
-            return None
-        if j >= len(units):
+        if j >= end or units[j].punct:
             return None
         norm = units[j].norm
         if part != "*" and norm != part and not (j == k and norm[:1] in "وف" and norm[1:] == part):
@@ -88,7 +86,7 @@ def grade(sent: Sent, units: list[Unit], frame: Frame, cue_class: str, text: str
                 continue
             hit = None
             for phrase, kind in load().hedges:
-                n = _match(units[:b], k, phrase)
+                n = _match(units, k, b, phrase)
                 if n:
                     hit = (phrase, kind, n)
                     break
