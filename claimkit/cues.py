@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import CueEntry, load
+from .normalize import CONJUNCTIONS, strip_conjunction
 from .treebank import Sent, Word
 from .units import Unit, units_of
 
@@ -27,7 +28,7 @@ VERBAL_UPOS = {"VERB", "AUX"}
 NON_CUE_UPOS = {"ADP", "SCONJ", "CCONJ", "PRON", "DET", "NUM", "PUNCT", "PART", "SYM"}
 PARTICIPLE_UPOS = {"ADJ", "NOUN", "VERB", "X", "ADV"}
 #: Conjunction prefixes that may remain glued when the MWT splitter misses them.
-CONJ_PREFIXES = ("و", "ف")
+CONJ_PREFIXES = CONJUNCTIONS
 PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه", "ني", "نا", "كم", "ك")
 
 
@@ -111,7 +112,7 @@ def _phrase_at(units: list[Unit], u: int, phrase: tuple[str, ...]) -> int | None
         if u + k >= len(units):
             return None
         norm = units[u + k].norm
-        if k == 0 and norm != part and norm[:1] in CONJ_PREFIXES and norm[1:] == part:
+        if k == 0 and norm != part and strip_conjunction(norm) == part:
             norm = part
         if part.endswith("+"):
             return u + k - 1 if k and norm.startswith(part[:-1]) and len(norm) > len(part) else None

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from .cues import Cue, match_participle, match_verb
 from .lexicon import load, noun_type, strip_article, word_list
+from .normalize import strip_conjunction
 from .source_types import is_name_word
 from .treebank import Sent
 from .units import Unit, unit_of_word, units_of
@@ -137,7 +138,7 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
             after = units[j + 2] if j + 2 < end else None
             if not nxt.punct and _cue_at(sent, nxt):
                 return j
-            norm = nxt.norm[1:] if nxt.norm[:1] in "وف" and len(nxt.norm) > 2 else nxt.norm
+            norm = strip_conjunction(nxt.norm)
             if after is not None and (norm, after.norm) in CLAUSE_OPENERS:
                 return j
             if any(phrase[0] == norm or phrase[0] == nxt.norm for phrase in lex.source_phrases):
@@ -374,9 +375,9 @@ def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tu
         a = cu
         while a > 0 and not units[a - 1].punct and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
                 and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm) \
-                and units[a - 1].norm.lstrip("و") not in RELATIVES:
+                and strip_conjunction(units[a - 1].norm) not in RELATIVES:
             a -= 1
-        if a < cu and units[a].norm.lstrip("و") in RELATIVES:
+        if a < cu and strip_conjunction(units[a].norm) in RELATIVES:
             return None   # …والتي يزعم أنها: the noun before a relative clause is not its subject
         if a == cu or not _is_source_like(sent, units, a, cu) or sent.words[units[a].first].upos == "ADP":
             return None
@@ -612,7 +613,7 @@ def _passive_like(sent: Sent, cue: Cue, units: list[Unit], cl: int, gap_end: int
     if w.feat("Voice") == "Pass":
         return True
     only_preps = all(units[m].norm in COMP_PREPS or units[m].punct for m in range(cl + 1, max(cl + 1, gap_end)))
-    return cue.form == "imperfect" and w.norm.lstrip("وف").startswith("ي") and only_preps
+    return cue.form == "imperfect" and strip_conjunction(w.norm).startswith("ي") and only_preps
 
 
 def _participle_anchor(sent: Sent, i: int, content: tuple[int, int]) -> int | None:

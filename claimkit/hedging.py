@@ -24,6 +24,7 @@ from __future__ import annotations
 from .frames import COMMAS, COMP_RE, RELATIVES, Frame
 from .units import Unit
 from .lexicon import load
+from .normalize import strip_conjunction
 from .records import HEDGING_NAMES
 from .treebank import Sent
 
@@ -39,7 +40,7 @@ def _match(units: list[Unit], k: int, end: int, phrase: tuple[str, ...]) -> int 
         if j >= end or units[j].punct:
             return None
         norm = units[j].norm
-        if part != "*" and norm != part and not (j == k and norm[:1] in "وف" and norm[1:] == part):
+        if part != "*" and norm != part and not (j == k and strip_conjunction(norm) == part):
             if not (part == "ان" and COMP_RE.match(norm)):
                 return None
         j += 1
@@ -52,7 +53,7 @@ def _in_relative_clause(units: list[Unit], a: int, k: int) -> bool:
         u = units[m]
         if u.punct and u.norm in COMMAS:
             return False
-        if u.norm in RELATIVES or u.norm[1:] in RELATIVES and u.norm[:1] in "وف":
+        if strip_conjunction(u.norm) in RELATIVES:
             return True
     return False
 

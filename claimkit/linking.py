@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from .frames import Frame
 from .lexicon import noun_type, strip_article
-from .normalize import normalize_name
+from .normalize import normalize_name, strip_conjunction
 from .source_types import head_word, is_name_word, name_words, source_type
 from .treebank import Sent
 
@@ -67,7 +67,7 @@ def _features(sent: Sent, frame: Frame) -> tuple[str, str]:
     w = sent.words[frame.cue.first]
     g = {"Masc": "M", "Fem": "F"}.get(w.feat("Gender"), "")
     n = {"Sing": "S", "Plur": "P", "Dual": "P"}.get(w.feat("Number"), "")
-    norm = w.norm.lstrip("وف")
+    norm = strip_conjunction(w.norm)
     lemma = frame.cue.entry.lemma if frame.cue.entry else ""
     if norm == lemma:   # the bare 3rd person masculine singular (لفت، قال): no suffix to read
         return g or "M", n or "S"

@@ -72,6 +72,17 @@ def normalize_name(text: str) -> str:
     return " ".join(PUNCT_RE.sub(" ", normalize_for_match(text)).split())
 
 
+#: Conjunctions written attached to the next word (وقال، فإن).
+CONJUNCTIONS = ("و", "ف")
+
+
+def strip_conjunction(word: str) -> str:
+    """Drop one attached conjunction و/ف from a normalised word (والتي → التي, وقال → قال).
+
+    Words of two letters or fewer are returned unchanged (ولي is not و + لي here)."""
+    return word[1:] if word[:1] in CONJUNCTIONS and len(word) > 2 else word
+
+
 def arabic_ratio(text: str) -> float:
     """Share of letters in ``text`` that are Arabic letters (0.0 when there are no letters)."""
     letters = [c for c in text if c.isalpha()]
