@@ -141,12 +141,6 @@ def is_corpus_spec(paths: Sequence[str]) -> bool:
     return len(paths) != 1 or Path(paths[0]).is_dir() or (glob.has_magic(paths[0]) and not Path(paths[0]).exists())
 
 
-def _version() -> str:
-    from . import __version__
-
-    return __version__
-
-
 def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if isinstance(exc, ClaimkitError) else \
         f"internal error ({type(exc).__name__}: {exc})"
@@ -191,21 +185,18 @@ def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_
     The unit of work of :func:`analyze_corpus` (and of each worker process).
     Results are in input order.
     """
-    from . import cache as parse_cache
-    from .clean import DEFAULT_MAX_CHARS, check_text, clean
+    from .clean import DEFAULT_MAX_CHARS
     from .extract import extract
     from .parsing import model_identity, resolve_stanza_dir
-    from .pipeline import doc_name, read_text_file
-    from .treebank import from_conllu
+    from .pipeline import doc_name, prepare, read_text_file
 
     if max_chars is None:
         max_chars = DEFAULT_MAX_CHARS
     d = resolve_stanza_dir(stanza_dir)
     model = model_identity(d)
-    version = _version()
     results: list[DocResult] = []
     parsed: dict[int, Any] = {}
-    pending: list[tuple[int, Any, str]] = []  # (position, CleanText, cache key)
+    pending: list[tuple[int, Any]] = []  # (position, Prepared) of the cache misses
     for pos, p in enumerate(map(Path, paths)):
         if conllu or p.name.endswith(".conllu"):
             results.append(_analyze_conllu_file(p, _sibling_text(p)))
@@ -215,25 +206,17 @@ def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_
         try:
             text = read_text_file(p)
             res.chars = len(text)
-            check_text(text, max_chars)
-            ct = clean(text)
-            key = parse_cache.cache_key(text, model, version) if cache else ""
-            hit = parse_cache.load(key) if cache else None
-            if hit is not None:
-                try:
-                    doc = from_conllu(hit, text=text)
-                    doc.model = model
-                    parsed[pos] = doc
-                    res.cached = True
-                    continue
-                except Exception:  # a damaged entry is re-parsed, never trusted
-                    pass
-            pending.append((pos, ct, key))
+            prep = prepare(text, model=model, cache=cache, max_chars=max_chars)
+            if prep.parsed is not None:
+                parsed[pos] = prep.parsed
+                res.cached = True
+                continue
+            pending.append((pos, prep))
         except Exception as exc:
             res.error = _error(exc)
 
     if pending:
-        _parse_pending(pending, results, parsed, d, model, cache)
+        _parse_pending(pending, results, parsed, d, cache)
 
     for pos, doc in parsed.items():
         res = results[pos]
@@ -247,16 +230,15 @@ def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_
     return results
 
 
-def _parse_pending(pending: list[tuple[int, Any, str]], results: list[DocResult], parsed: dict[int, Any],
-                   stanza_dir: str, model: str, cache: bool) -> None:
+def _parse_pending(pending: list[tuple[int, Any]], results: list[DocResult], parsed: dict[int, Any],
+                   stanza_dir: str, cache: bool) -> None:
     """Parse the cache misses of a batch in one Stanza call; isolate a failing text if that call fails."""
-    from . import cache as parse_cache
     from .parsing import parse_many
-    from .treebank import from_stanza
+    from .pipeline import finish
 
     t0 = time.perf_counter()
     try:
-        docs = parse_many([ct.text for _, ct, _ in pending], stanza_dir)
+        docs = parse_many([prep.clean.text for _, prep in pending], stanza_dir)
         groups = [(pending, docs)]
     except ModelNotFoundError:
         raise
@@ -264,25 +246,21 @@ def _parse_pending(pending: list[tuple[int, Any, str]], results: list[DocResult]
         groups = []
         for item in pending:  # parse one by one so that only the culprit fails
             try:
-                groups.append(([item], parse_many([item[1].text], stanza_dir)))
+                groups.append(([item], parse_many([item[1].clean.text], stanza_dir)))
             except ModelNotFoundError:
                 raise
             except Exception as exc:
                 results[item[0]].error = _error(exc)
     elapsed = time.perf_counter() - t0
-    total_chars = sum(len(ct.text) for _, ct, _ in pending) or 1
+    total_chars = sum(len(prep.clean.text) for _, prep in pending) or 1
     for items, docs in groups:
-        for (pos, ct, key), sdoc in zip(items, docs):
+        for (pos, prep), sdoc in zip(items, docs):
             res = results[pos]
-            res.parse_seconds = elapsed * len(ct.text) / total_chars
+            res.parse_seconds = elapsed * len(prep.clean.text) / total_chars
             try:
-                doc = from_stanza(sdoc, ct, model=model)
+                parsed[pos] = finish(prep, sdoc, cache=cache)
             except Exception as exc:
                 res.error = _error(exc)
-                continue
-            if cache:
-                parse_cache.store(key, doc.to_conllu())
-            parsed[pos] = doc
 
 
 def _batches(paths: Sequence[Path], batch_size: int, batch_chars: int) -> Iterator[list[Path]]:

@@ -10,11 +10,12 @@ content, mode) → ``linking`` (entities) → ``source_types`` → ``hedging`` �
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import cache as parse_cache
-from .clean import DEFAULT_MAX_CHARS, check_text, clean
+from .clean import DEFAULT_MAX_CHARS, CleanText, check_text, clean
 from .errors import InputFileError
 from .records import Analysis
 from .treebank import ParsedDoc, from_conllu, from_stanza
@@ -26,6 +27,42 @@ def _version() -> str:
     return __version__
 
 
+@dataclass
+class Prepared:
+    """A checked and cleaned article, its cache key, and its cached parse when there is one."""
+
+    text: str
+    clean: CleanText
+    model: str
+    key: str
+    parsed: ParsedDoc | None = None
+
+
+def prepare(text: str, *, model: str, cache: bool = True, max_chars: int | None = DEFAULT_MAX_CHARS) -> Prepared:
+    """Check and clean an article and look its parse up in the cache (``model``: the model identity).
+
+    A damaged cache entry is ignored (and rebuilt by :func:`finish`), never trusted.
+    """
+    check_text(text, max_chars)
+    prep = Prepared(text, clean(text), model, parse_cache.cache_key(text, model, _version()) if cache else "")
+    hit = parse_cache.load(prep.key) if cache else None
+    if hit is not None:
+        try:
+            prep.parsed = from_conllu(hit, text=text)
+            prep.parsed.model = model
+        except Exception:  # the conllu package raises several types on a damaged entry
+            prep.parsed = None
+    return prep
+
+
+def finish(prep: Prepared, stanza_doc: Any, *, cache: bool = True) -> ParsedDoc:
+    """Turn a Stanza parse of ``prep.clean.text`` into a :class:`ParsedDoc` and cache it."""
+    parsed = from_stanza(stanza_doc, prep.clean, model=prep.model)
+    if cache:
+        parse_cache.store(prep.key, parsed.to_conllu())
+    return parsed
+
+
 def parse(text: str, *, stanza_dir: str | os.PathLike | None = None, cache: bool = True,
           max_chars: int | None = DEFAULT_MAX_CHARS) -> ParsedDoc:
     """Check, clean and parse an article; offsets in the result point into ``text``.
@@ -35,24 +72,11 @@ def parse(text: str, *, stanza_dir: str | os.PathLike | None = None, cache: bool
     """
     from .parsing import model_identity, parse_stanza, resolve_stanza_dir
 
-    check_text(text, max_chars)
-    ct = clean(text)
     d = resolve_stanza_dir(stanza_dir)
-    model = model_identity(d)
-    key = parse_cache.cache_key(text, model, _version()) if cache else ""
-    if cache:
-        hit = parse_cache.load(key)
-        if hit is not None:
-            try:
-                doc = from_conllu(hit, text=text)
-                doc.model = model
-                return doc
-            except Exception:  # a damaged entry is rebuilt, never trusted
-                pass
-    parsed = from_stanza(parse_stanza(ct.text, d), ct, model=model)
-    if cache:
-        parse_cache.store(key, parsed.to_conllu())
-    return parsed
+    prep = prepare(text, model=model_identity(d), cache=cache, max_chars=max_chars)
+    if prep.parsed is not None:
+        return prep.parsed
+    return finish(prep, parse_stanza(prep.clean.text, d), cache=cache)
 
 
 def analyze(text: str, *, doc: str = "doc", stanza_dir: str | os.PathLike | None = None, cache: bool = True,
