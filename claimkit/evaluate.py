@@ -59,7 +59,10 @@ class GoldError(ClaimkitError, ValueError):
 
 
 def normalize(s: str | None) -> str:
-    """The scoring normalisation (see the module docstring)."""
+    """The scoring normalisation (see the module docstring).
+
+    Deliberately separate from :func:`claimkit.normalize.normalize_name`: scores must stay
+    identical to the reference scorer's even when claimkit's own matching keys change."""
     s = unicodedata.normalize("NFKC", s or "")
     s = _DIAC.sub("", s)
     s = _HAMZA_ALEF.sub("ا", s).replace("ى", "ي").replace("ة", "ه").replace("ؤ", "و").replace("ئ", "ي")
