@@ -71,11 +71,15 @@ def extract(parsed: ParsedDoc, doc: str = "doc") -> Analysis:
     for sent in parsed.sents:
         units = units_of(sent, text)
         here: list = []
-        for frame in sentence_frames(sent, text, units):
-            link = linker.link(sent, frame, here)
+        frames = sentence_frames(sent, text, units)
+        for frame in frames:
+            nested = any(g is not frame and g.content_span[0] <= frame.cue_span[0] < g.content_span[1]
+                         for g in frames)
+            link = linker.link(sent, frame, here, nested)
             here.append((frame, link))
             cls = _cue_class(frame)
             found.append((sent, frame, link, cls, grade(sent, units, frame, cls, text)))
+        linker.note_sentence(sent, bool(frames))
     records = tuple(_record(doc, text, *item) for item in found)
     sentences = tuple(Sentence(s.index, s.start, s.end, text[s.start:s.end], s.paragraph) for s in parsed.sents)
     return Analysis(doc=doc, text=text, records=records, sentence_spans=sentences)

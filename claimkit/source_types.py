@@ -25,7 +25,7 @@ from .treebank import Sent, Word
 NOT_NAME_UPOS = {"ADP", "SCONJ", "CCONJ", "PRON", "DET", "NUM", "VERB", "AUX", "PART", "PUNCT", "SYM", "ADJ"}
 FUNCTION_WORDS = {"في", "من", "على", "علي", "الى", "الي", "عن", "مع", "ب", "ل", "و", "ف", "بين", "حول", "ضد",
                   "عند", "لدى", "لدي", "ثم", "او", "ان", "قد", "ما", "لا", "لم", "لن", "هذا", "هذه", "ذلك", "تلك",
-                  "باسم", "اسم", "عام", "السابق", "السابقه"}
+                  "باسم", "اسم", "بلسان", "لسان", "عام", "السابق", "السابقه"}
 
 
 def is_name_word(sent: Sent, w: Word) -> bool:
@@ -72,15 +72,38 @@ def _is_article_surname(sent: Sent, w: Word) -> bool:
 
 
 def _continues_name(sent: Sent, w: Word) -> bool:
-    """Does ``w`` continue a name begun before it: a family name with the article (أيمن الصفدي)
-    or the second part of a compound name after عبد/أبو/بن (عبد الفتاح، أبو الغيط)?"""
+    """Does ``w`` continue a name begun before it: a family name with the article (أيمن الصفدي),
+    the family word آل (محمد بن راشد آل مكتوم; normalised like the article), or the second part
+    of a compound name after عبد/أبو/بن (عبد الفتاح، أبو الغيط)?"""
     prev = sent.words[w.i - 1] if w.i > 0 else None
+    nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
+    if w.norm == "ال" and nxt is not None and is_name_word(sent, nxt):
+        return True
     return _is_article_surname(sent, w) or (w.norm.startswith("ال") and prev is not None
                                             and prev.norm in NAME_LINKS and not noun_type(w.norm))
 
 
+#: Words that open a clause or aside inside a source phrase: a name after them belongs to that
+#: clause ("المدرب الذي يعمل في … رفح", "الرئيس كلينتون الذي … مصفقا"), not to the speaker.
+NAME_SCOPE_STOPS = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "الا", "(", "وهو", "وهي"}
+
+
+def _name_scope(sent: Sent, first: int, last: int) -> int:
+    """Last word index of the part of a source phrase that can hold the speaker's name."""
+    for i in range(first + 1, last + 1):
+        if sent.words[i].norm in NAME_SCOPE_STOPS or sent.words[i].text in ("(", "،", ","):
+            return i - 1
+    return last
+
+
 def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
-    """Word range (inclusive) of the personal name inside words [first, last], or None."""
+    """Word range (inclusive) of the personal name inside words [first, last], or None.
+
+    Only the part before a relative clause, a parenthesis or a comma is searched. Among
+    several name runs the one at the head wins, then the first one that follows a title
+    (الشيخ محمد بن راشد آل مكتوم ولي عهد دبي → the first run; دبي is a genitive), else the last.
+    """
+    last = _name_scope(sent, first, last)
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in range(first, last + 1):
@@ -116,6 +139,11 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
         return None
     for run in cleaned:
         if run[0] == head:
+            return run[0], run[-1]
+    for run in cleaned:
+        prev = sent.words[run[0] - 1] if run[0] > 0 else None
+        if prev is not None and prev.i >= first and (noun_type(prev.norm).startswith("title")
+                                                     or noun_type(prev.norm) == "official"):
             return run[0], run[-1]
     return cleaned[-1][0], cleaned[-1][-1]
 
