@@ -230,14 +230,39 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
             # نقلت وكالة X عن مصادر…: the agency is the source; هذه/ذلك opens another phrase
             break
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
-                strip_article(units[j + 1].norm) in context_nouns():
-            break
+                (strip_article(units[j + 1].norm) in context_nouns() or _possessed(sent, units[j + 1])):
+            break   # في كلمته، في رده، في سؤاله: the setting of the statement, not the speaker
+        if j > a and _circumstantial(sent, u, units[j - 1]):
+            break   # الوزير | معقبا على…: an accusative ḥāl after a definite subject
         if j > a and _channel_start(sent, units, j):
             break
         if j > a and _definite_noun(sent, u) and _definite_noun(sent, units[j - 1]):
             break
         j += 1
     return j
+
+
+def _possessed(sent: Sent, u: Unit) -> bool:
+    """A noun with an attached possessive pronoun (كلمته، رده، سؤاله)."""
+    ws = [sent.words[i] for i in range(u.first, u.last + 1)]
+    return len(ws) >= 2 and ws[0].upos == "NOUN" and ws[-1].upos == "PRON"
+
+
+def _circumstantial(sent: Sent, u: Unit, prev: Unit) -> bool:
+    """Is ``u`` an indefinite accusative adjective/participle (معقبا، مصفقا، مبتسما) right after a
+    definite noun or a name — a ḥāl, which cannot belong to the noun phrase?"""
+    w = sent.words[u.first]
+    if u.punct or prev.punct or u.first != u.last or not u.norm.endswith("ا") or u.norm.startswith("ال"):
+        return False
+    if w.upos not in ("ADJ", "VERB", "NOUN") or w.feat("Case") not in ("Acc", "") or \
+            w.feat("Definite") not in ("Ind", ""):
+        return False
+    # the participle of a derived verb (مُفعِّلاً: معقبا، مصفقا، مبتسما) or a word the tree makes a ḥāl
+    participle_shape = u.norm.startswith("م") and len(u.norm) >= 5
+    if w.upos == "NOUN" and not (participle_shape or w.deprel in ("xcomp", "advcl") or match_participle(w)):
+        return False
+    p = sent.words[prev.last]
+    return p.norm.startswith("ال") or p.upos in ("X", "PROPN")
 
 
 def _closing_apposition(sent: Sent, units: list[Unit], j: int, limit: int) -> int | None:
@@ -337,16 +362,34 @@ def _clean_subject(sent: Sent, units: list[Unit], a: int, e: int) -> tuple[int, 
     return r
 
 
+#: Time prepositions: the noun phrase after them is their object, never the speaker.
+TIME_PREPOSITIONS = {"قبل", "بعد", "خلال", "عقب", "منذ", "اثناء", "طوال"}
+
+
+def _skip_time(units: list[Unit], a: int, b: int) -> int:
+    """First unit at or after ``a`` that is not a time expression ("كما ذكر اليوم الثلاثاء
+    مسؤولون…", "أكد أول أمس…", "قال يوم 5 مايو…"): the subject may stand after it."""
+    while a < b:
+        n = units[a].norm
+        if n in TIME_PREPOSITIONS:
+            return b   # "صرح قبل أشهر عدة بأن…": a time phrase with its own object; the subject is elsewhere
+        if strip_article(n) in temporal_words() or n.isdigit() or \
+                n == "اول" and a + 1 < b and units[a + 1].norm == "امس":
+            a += 1
+        else:
+            break
+    return a
+
+
 def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int,
                     cue_lemma: str = "") -> tuple[int, int] | None:
     """Subject units [s, e) right after a verb cue, inside the gap [a, b), or None (dropped)."""
+    a = _skip_time(units, a, b)
     if a >= b:
         return None
     u = units[a]
     if u.punct or _pronominal(sent, u) or _channel_start(sent, units, a):
         return None  # a prepositional phrase or a pronoun: no written subject here
-    if strip_article(u.norm) in temporal_words() or u.norm.isdigit():
-        return None
     if u.norm in COMP_PREPS or u.norm in ("في", "خلال", "عن", "الى", "على", "لـ", "ل"):
         return None
     e = _np_end(sent, units, a, b, stop_at_an=cue_lemma == "نقل")
@@ -466,10 +509,25 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if kind == "verb":
             return "", j, None
         if _has_finite_verb(sent, u) and not relative_seen:
-            verb_seen = True
-            verbs.append(j)
+            if _after_indefinite_noun(sent, units, j):
+                relative_seen = True   # مسؤول | رفض الكشف عن هويته: an asyndetic relative clause
+            else:
+                verb_seen = True
+                verbs.append(j)
         j += 1
     return "", -1, None
+
+
+def _after_indefinite_noun(sent: Sent, units: list[Unit], j: int) -> bool:
+    """Does the finite verb at unit ``j`` follow an indefinite noun directly? In Arabic a
+    clause after an indefinite noun is its relative clause without a relative pronoun
+    (صفة جملة: "مسؤول رفض الكشف عن هويته"، "بيان أصدرته الوزارة"، "سؤال وجهه إليه النائب")."""
+    if j == 0 or units[j - 1].punct:
+        return False
+    p = sent.words[units[j - 1].last]
+    return p.upos in ("NOUN", "ADJ") and not units[j - 1].norm.startswith("ال") and \
+        p.feat("Definite") in ("Ind", "") and not _possessed(sent, units[j - 1]) and \
+        not COMP_RE.match(units[j - 1].norm)
 
 
 def _between_commas(units: list[Unit], verbs: list[int], j: int) -> bool:
@@ -556,6 +614,8 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
         content_a, mode = k + 1, "indirect"
     # content
     end = content_end(sent, units, content_a)
+    if mode == "direct":
+        end = _quote_close(sent, units, content_a, end)
     r = _trim(units, content_a, end)
     if not r:
         return None
@@ -569,6 +629,23 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
         ev.append(f"participle «{text[units[merged].start:units[merged].end]}» introduces the same words: merged")
     _fill_source(sent, cue, units, cu, cue_last_unit, gap_end, frame, text)
     return frame
+
+
+#: The closing mark of each opening quotation mark.
+QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "‘": "’", "'": "'"}
+
+
+def _quote_close(sent: Sent, units: list[Unit], a: int, end: int) -> int:
+    """End of direct content opened by a quotation mark at ``a``: just after its closing mark
+    when another cue follows it ("فقال "…" وأضاف خدام "…"", "…" مؤكدا أن…), else ``end``."""
+    if a >= len(units) or not (units[a].punct and units[a].norm in QUOTE_PAIRS):
+        return end
+    close = QUOTE_PAIRS[units[a].norm]
+    for m in range(a + 1, end):
+        if units[m].punct and units[m].norm == close:
+            nxt = [k for k in range(m + 1, min(end, m + 3)) if not units[k].punct]
+            return m + 1 if nxt and _cue_at(sent, units[nxt[0]]) else end
+    return end
 
 
 def _words(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -691,8 +768,9 @@ def _reported_by(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_
     """"بحسب ما أفادت وكالة الأنباء، …" / "…، وفق ما ذكرت الصحيفة": the verb is the cue, its subject
     the source, and the content is the rest of the clause or the clause before (mode according_to)."""
     start = _as_reported_by(units, cu)
-    end = _np_end(sent, units, cl + 1, _sentence_end(units, cl + 1))
-    src = _clean_subject(sent, units, cl + 1, end) if end > cl + 1 else None
+    s0 = _skip_time(units, cl + 1, _sentence_end(units, cl + 1))
+    end = _np_end(sent, units, s0, _sentence_end(units, cl + 1))
+    src = _clean_subject(sent, units, s0, end) if end > s0 else None
     before = [u for u in units[:start] if not u.punct and u.norm not in ("و", "ف")]
     if not before:
         k = end

@@ -155,12 +155,12 @@ class Linker:
     def _role_referent(self, sent: Sent, role: frozenset[str], head: str) -> tuple[Entity, str] | None:
         """Rule 2: the named person a definite title refers to."""
         for e in reversed(self.entities):
-            if e.named and role_matches(role, head, frozenset(e.roles), e.possessed):
+            if e.named and role_matches(role, head, frozenset(e.roles), e.possessed, e.key):
                 return e, f"role «{' '.join(sorted(role))}» refers back to «{e.name}»"
         before = [m for m in self.mentions if m.sentence <= sent.index]
         after = [m for m in self.mentions if sent.index < m.sentence <= sent.index + FORWARD_SENTENCES]
         for m, how in [(m, "refers back to") for m in reversed(before)] + [(m, "is named later as") for m in after]:
-            if self.sents[m.sentence].docid != sent.docid or not role_matches(role, head, m.descriptor, m.possessed):
+            if self.sents[m.sentence].docid != sent.docid or not role_matches(role, head, m.descriptor, m.possessed, m.key):
                 continue
             e, _ = self._named(m.name, m.key, set(m.descriptor), m.possessed, "person", "", "", m.sentence)
             return e, f"role «{' '.join(sorted(role))}» {how} «{e.name}» (titled mention, sentence {m.sentence})"

@@ -127,7 +127,8 @@ def _mention(text: str, sent: Sent, nw: tuple[int, int], desc: frozenset[str], p
     return Mention(sent.index, nw[0], nw[1], name, tuple(normalize_name(name).split()), desc, poss)
 
 
-def role_matches(role: frozenset[str], head: str, desc: frozenset[str], possessed: bool) -> bool:
+def role_matches(role: frozenset[str], head: str, desc: frozenset[str], possessed: bool,
+                 key: tuple[str, ...] = ()) -> bool:
     """Does a role phrase (its stems, its head stem) describe someone introduced with ``desc``?
 
     The head title must be among the descriptor's words, and so must the role's other words
@@ -135,4 +136,5 @@ def role_matches(role: frozenset[str], head: str, desc: frozenset[str], possesse
     possessive pronoun whose genitive the role spells out (رئيسة المجموعة ~ رئيستها فلانة)."""
     if head not in desc:
         return False
-    return role <= desc or possessed
+    # a family name with the article reads like an adjective (النائب المصري ~ معاوية المصري)
+    return role <= desc | {strip_article(k) for k in key} or possessed

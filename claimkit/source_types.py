@@ -57,6 +57,11 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
     """
     tagged = [k for k, i in enumerate(run) if sent.words[i].upos in ("X", "PROPN")]
     if tagged:
+        for k in range(tagged[0] + 1, tagged[-1]):
+            w = sent.words[run[k]]
+            if w.upos not in ("X", "PROPN") and w.norm not in NAME_LINKS and not _continues_name(sent, w):
+                return _trim_run(sent, run[:k])   # بوش | خطاب | كلينتون: a common noun between two names
+
         end = tagged[-1] + 1
         while end < len(run) and _continues_name(sent, sent.words[run[end]]):
             end += 1   # العقيد أحمد المسماري: a family name with the article closes the name
@@ -161,6 +166,24 @@ def _head_index(sent: Sent, first: int, last: int) -> int:
     return first
 
 
+#: Unnamed-source nouns that become ``official`` when tied to an institution (مصادر حزب الله،
+#: مصدر في الخارجية): a source identified by its affiliation (ANNOTATION.md "official").
+AFFILIABLE = {"مصدر", "مصادر"}
+
+
+def _affiliated(sent: Sent, head: int, last: int) -> bool:
+    """Is the source noun at ``head`` followed by an institution or a name, directly (idafa) or
+    after في/لدى/داخل/ب?"""
+    i = head + 1
+    if i <= last and sent.words[i].norm in ("في", "لدي", "لدى", "داخل", "ب", "من"):
+        i += 1
+    if i > last:
+        return False
+    w = sent.words[i]
+    t = noun_type(w.norm) or noun_type(w.onorm)
+    return t in ("organization", "official") or t.startswith("title") or w.upos in ("X", "PROPN")
+
+
 def head_word(sent: Sent, first: int, last: int) -> Word:
     """The head noun of a source phrase (first content word after quantifiers)."""
     return sent.words[_head_index(sent, first, last)]
@@ -175,6 +198,8 @@ def source_type(sent: Sent, first: int, last: int) -> tuple[str, str]:
     if t == "anonymous":
         if any(strip_article(sent.words[i].norm) in mods for i in range(first, last + 1)):
             return "official", f"«{head.text}» with an official modifier"
+        if strip_article(head.norm) in AFFILIABLE and _affiliated(sent, head.i, last):
+            return "official", f"«{head.text}» attached to an institution"
         return "anonymous", f"«{head.text}» names an unnamed group or person"
     if t in ("media", "document", "organization"):
         return t, f"head noun «{head.text}» is a {t} noun"
