@@ -62,6 +62,11 @@ def context_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def propositional_nouns() -> frozenset[str]:
+    return frozenset(strip_article(w) for w in word_list("propositional_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
 def performatives() -> frozenset[str]:
     return frozenset(strip_article(w) for w in word_list("performatives.txt"))
 
@@ -485,7 +490,9 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             if u.norm == ":":
                 return ("q", j, None) if not clause_break else ("", j, None)
             if u.norm in OPEN_QUOTES:
-                end = _quoted_name_end(units, j, limit) if j > cu + 1 else None
+                end = _quoted_name_end(units, j, limit)
+                if end is not None and j == cu + 1 and not (end + 1 < limit and COMP_RE.match(units[end + 1].norm)):
+                    end = None   # right after the cue only a quoted name followed by أن is a subject
                 if end is None:
                     return ("q", j, None) if _quote_is_speech(units, j) else ("", j, None)
                 j = end
@@ -606,6 +613,9 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
         if cue.kind == "impersonal" and cue_last_unit + 1 < len(units) and units[cue_last_unit + 1].norm in COMMAS:
             ev.append("impersonal phrase and a comma → the rest of the clause is the content")
             k, kind = cue_last_unit + 1, "comma"
+        elif cue.cue_class == "reveal" and cue.kind == "verb" and \
+                (about := _about_fact(sent, units, cue_last_unit)) is not None:
+            return _revealed_fact(sent, cue, units, cu, cue_last_unit, cue_span, text, ev, *about)
         elif "o" not in frames or kind == "q":
             return None
         else:
@@ -745,6 +755,36 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     ev.append(f"object phrase «{text[units[a].start:units[a].end]}…» of the cue → nominal content")
     frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
     _fill_source(sent, cue, units, cu, cl, k, frame, text)
+    return frame
+
+
+def _about_fact(sent: Sent, units: list[Unit], cl: int) -> tuple[int, int] | None:
+    """"كشف … عن وجود…" / "كشف … النقاب عن…": (index where the source gap ends, index where the
+    revealed fact starts), or None when عن introduces a topic (كشف عن خطة) or is out of reach."""
+    end = _sentence_end(units, cl + 1)
+    for j in range(cl + 1, min(end, cl + 1 + MAX_GAP)):
+        u = units[j]
+        if u.punct and (u.norm in COMMAS or u.norm == ":"):
+            return None
+        if u.norm != "عن" or j + 1 >= end or units[j + 1].punct:
+            continue
+        veil = j > cl + 1 and strip_article(units[j - 1].norm) == "نقاب"
+        if veil or strip_article(strip_conjunction(units[j + 1].norm)) in propositional_nouns():
+            return (j - 1 if veil else j), j + 1
+        return None
+    return None
+
+
+def _revealed_fact(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int], text: str,
+                   ev: list[str], gap_end: int, k: int) -> Frame | None:
+    """A revealed fact as an object phrase (mode nominal): كشف الوزير النقاب عن فضيحة…"""
+    r = _trim(units, k, content_end(sent, units, k))
+    if not r:
+        return None
+    a, b = r
+    ev.append(f"«عن» + a state of affairs «{text[units[a].start:units[a].end]}…» after a reveal cue → nominal content")
+    frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
+    _fill_source(sent, cue, units, cu, cl, gap_end, frame, text)
     return frame
 
 
