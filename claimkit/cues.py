@@ -171,7 +171,11 @@ def find_cues(sent: Sent, text: str, units: list[Unit] | None = None) -> list[Cu
                 break
             entry = match_participle(w)
             if entry:  # a sentence-initial participle must be followed by أن (checked in frames)
-                cues.append(Cue(sent.index, i, i, "participle", entry, "participle", "form", weak=u <= 1))
+                # a participle at the start of the sentence needs أن — unless it follows a verb
+                # ("ومضى قائلا:", "وعاد مؤكدا أن…"), whose subject it shares
+                after_verb = u == 1 and any(words[k].upos in VERBAL_UPOS for k in range(units[0].first, units[0].last + 1))
+                cues.append(Cue(sent.index, i, i, "participle", entry, "participle", "form",
+                                weak=u == 0 or u == 1 and not after_verb))
                 taken.add(i)
             break
     return cues

@@ -36,7 +36,8 @@ from .units import Unit, unit_of_word, units_of
 #: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
 COMP_RE = re.compile(r"^[وف]?ب?ان(ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")
 #: Words before أن that make it a temporal or purpose conjunction, not a complementizer (بعد أن).
-NON_COMP_BEFORE = {"بعد", "قبل", "منذ", "رغم", "بالرغم", "حتي", "دون", "بدون", "بدلا", "لاجل", "كي", "ريثما", "الا"}
+NON_COMP_BEFORE = {"بعد", "قبل", "منذ", "رغم", "بالرغم", "حتي", "دون", "بدون", "بدلا", "لاجل", "كي", "ريثما", "الا",
+                   "سبق"}   # سبق أن: "had previously"
 #: Prepositions that may sit between a cue and its complementizer (شدد على أن، أشار إلى أن).
 COMP_PREPS = {"على", "علي", "الى", "الي", "من", "ب"}
 OPEN_QUOTES = '"“«„‘\''
@@ -583,6 +584,9 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
     frames = cue.entry.frames if cue.entry else "cq"
     if cue.kind == "impersonal":
         frames = "cq"
+    blocked = _blocked_context(sent, cue, units, cu)
+    if blocked:
+        return None
     kind, k, merged = _scan_forward(sent, units, cue_last_unit)
     if cue.weak and (kind != "c" or k > cue_last_unit + 2):
         return None  # a verb form the tagger did not take for a verb needs a complement clause
@@ -656,6 +660,39 @@ def _quote_close(sent: Sent, units: list[Unit], a: int, end: int) -> int:
             nxt = [k for k in range(m + 1, min(end, m + 3)) if not units[k].punct]
             return m + 1 if nxt and _cue_at(sent, units[nxt[0]]) else end
     return end
+
+
+#: Relative ما (بما يفيد، مما يؤكد، ما يقدر بنحو): the cue's subject is "what", a thing.
+RELATIVE_MA = {"ما", "بما", "مما", "فيما", "لما"}
+#: Adverbs followed by a non-relative ما (غالبا ما توصف: "is often described").
+ADVERBS_WITH_MA = {"غالبا", "كثيرا", "نادرا", "قليلا", "طالما", "قلما", "سرعان", "عاده", "دايما"}
+
+
+def _blocked_context(sent: Sent, cue: Cue, units: list[Unit], cu: int) -> str:
+    """Why the words before a cue make it no claim, or "":
+
+    * relative ما right before a verb cue: "بما يفيد…", "ما يؤكد اعتزامه" (what indicates…);
+    * a verb cue with an object pronoun right after a relative pronoun: "التي أعلنها المكتب"
+      (the object is the antecedent noun, not a reported clause);
+    * a participle right after an indefinite noun, with no comma: an adjective agreeing with
+      that noun ("رقابة مشددة"، "معلومات مؤكدة"), not a circumstantial ḥāl.
+    """
+    prev = units[cu - 1] if cu > 0 else None
+    if prev is None or prev.punct:
+        return ""
+    if cue.kind == "verb" and prev.norm in RELATIVE_MA and not (cu >= 2 and (units[cu - 2].norm in (
+            "بحسب", "حسب", "وفق", "طبق", "كما") or strip_conjunction(units[cu - 2].norm) in ADVERBS_WITH_MA)):
+        return "relative ما"
+    w = sent.words[cue.first]
+    if cue.kind == "verb" and strip_conjunction(prev.norm) in RELATIVES and \
+            any(sent.words[i].upos == "PRON" for i in range(w.i + 1, units[cu].last + 1)):
+        return "relative clause with a resumptive object"
+    if cue.kind == "participle":
+        p = sent.words[prev.last]
+        if p.upos in ("NOUN", "ADJ") and not prev.norm.startswith("ال") and p.feat("Definite") in ("Ind", "") \
+                and not COMP_RE.match(prev.norm) and not _has_finite_verb(sent, prev) and not _possessed(sent, prev):
+            return "adjective after an indefinite noun"
+    return ""
 
 
 def _words(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -745,8 +782,8 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     if any(units[m].norm in ("عن",) for m in range(max(cl + 1, k - 1), min(len(units), k + 2))):
         return None  # أعلن عن / كشف عن + topic: a topic, not a proposition
     obj_head = sent.words[units[k].first].norm if not units[k].punct else ""
-    if strip_article(obj_head) in performatives() and cue.entry and cue.entry.cue_class == "reveal":
-        return None  # أعلن الاستقلال: a performative act, not a claim
+    if strip_article(obj_head) in performatives():
+        return None  # أعلن الاستقلال، توقع اتفاقية: a performative act, not a claim
     end = content_end(sent, units, k)
     r = _trim(units, k, end)
     if not r:
