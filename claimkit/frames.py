@@ -412,28 +412,53 @@ def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int
 
 
 def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tuple[int, int] | None:
-    """Subject-first order (المصادر قالت إن…، لكن أحد الخبراء نبه إلى أن…).
+    """Subject-first order (المصادر قالت إن…، لكن أحد الخبراء نبه إلى أن…، إلا أن مندوبا رفيعا في
+    "أوبك" صرح…، أما فلان (٤٥ سنة)، وهو صائغ، فيرى أن…).
 
-    The cue's ``nsubj`` just before it, or else the noun phrase that runs back from the
-    cue to the clause start (sentence start, a comma, لكن/و) when it names something that
-    can speak. A pronoun (لكنها تقول) leaves the subject dropped.
+    A topic opened by أما and resumed by ف before the cue is the subject as a whole. Else the
+    cue's ``nsubj`` just before it (a relative clause inside it allowed), or the noun phrase that
+    runs back from the cue to the clause start (sentence start, a comma, لكن/و, أن) when it
+    names something that can speak. A pronoun (لكنها تقول) leaves the subject dropped.
     """
+    topic = _amma_topic(sent, units, cu)
+    if topic is not None:
+        return topic
     subj = [w for w in sent.words if w.head == cue_word and w.deprel.startswith("nsubj") and w.i < cue_word]
     a = unit_of_word(units, min(sent.subtree(subj[0].i))) if subj else None
+    if a is not None and (COMP_RE.match(units[a].norm) or units[a].norm in ("لكن", "و", "ف")):
+        a += 1
     if a is None:
         a = cu
-        while a > 0 and not units[a - 1].punct and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
+        while a > 0 and (not units[a - 1].punct or units[a - 1].norm in OPEN_QUOTES + CLOSE_QUOTES) \
+                and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
                 and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm) \
                 and strip_conjunction(units[a - 1].norm) not in RELATIVES:
             a -= 1
+        while a < cu and units[a].punct and units[a].norm in OPEN_QUOTES + CLOSE_QUOTES and not any(
+                units[m].punct and units[m].norm in CLOSE_QUOTES for m in range(a + 1, cu)):
+            a += 1
         if a < cu and strip_conjunction(units[a].norm) in RELATIVES:
             return None   # …والتي يزعم أنها: the noun before a relative clause is not its subject
         if a == cu or not _is_source_like(sent, units, a, cu) or sent.words[units[a].first].upos == "ADP":
             return None
-    if cu - a > 8 or any(units[m].punct for m in range(a, cu)) or \
-            any(_has_finite_verb(sent, units[m]) for m in range(a, cu)) or _pronominal(sent, units[a]):
+    relative = next((m for m in range(a, cu) if strip_conjunction(units[m].norm) in RELATIVES), None)
+    clause_end = relative if relative is not None else cu
+    if cu - a > (16 if relative is not None else 8) or \
+            any(units[m].punct and units[m].norm not in OPEN_QUOTES + CLOSE_QUOTES for m in range(a, clause_end)) or \
+            any(_has_finite_verb(sent, units[m]) for m in range(a, clause_end)) or _pronominal(sent, units[a]):
         return None
     return _clean_subject(sent, units, a, cu)
+
+
+def _amma_topic(sent: Sent, units: list[Unit], cu: int) -> tuple[int, int] | None:
+    """"أما X …، فيرى أن…": the units of the topic X (up to the cue), or None."""
+    if not units[cu].norm.startswith("ف") or cu < 2:
+        return None
+    start = next((m for m in range(cu - 1, -1, -1) if strip_conjunction(units[m].norm) == "اما"), None)
+    if start is None or cu - start > 20 or any(units[m].punct and units[m].norm in STOP_PUNCT for m in range(start, cu)):
+        return None
+    r = _trim(units, start + 1, cu)
+    return r if r and _is_source_like(sent, units, r[0], r[1]) else None
 
 
 def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
