@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .cues import Cue, match_participle, match_verb
-from .lexicon import load, noun_type, strip_article, word_list
+from .lexicon import load, load_pairs, noun_type, strip_article, word_list
 from .normalize import strip_conjunction
 from .source_types import is_name_word
 from .treebank import Sent
@@ -65,6 +65,12 @@ def context_nouns() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def propositional_nouns() -> frozenset[str]:
     return frozenset(strip_article(w) for w in word_list("propositional_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def fact_prepositions() -> dict[str, str]:
+    """Cue lemma → the preposition that introduces its fact (``data/fact_prepositions.tsv``)."""
+    return {lemma: prep for lemma, prep in load_pairs("fact_prepositions.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -542,13 +548,26 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if kind == "verb":
             return "", j, None
         if _has_finite_verb(sent, u) and not relative_seen:
-            if _after_indefinite_noun(sent, units, j):
+            if _after_indefinite_noun(sent, units, j) or (
+                    not verbs and not clause_break and _indefinite_subject(sent, units, cu + 1, j)):
                 relative_seen = True   # مسؤول | رفض الكشف عن هويته: an asyndetic relative clause
             else:
                 verb_seen = True
                 verbs.append(j)
         j += 1
     return "", -1, None
+
+
+def _indefinite_subject(sent: Sent, units: list[Unit], a: int, j: int) -> bool:
+    """Is units [a, j) an indefinite noun with its modifiers and prepositional phrases
+    ("مسؤول في البنتاغون | رفض الكشف عن هويته")? The verb at ``j`` then describes it."""
+    if a >= j or units[a].punct:
+        return False
+    head = sent.words[units[a].last]
+    if head.upos != "NOUN" or units[a].norm.startswith("ال") or head.feat("Definite") not in ("Ind", "") \
+            or _possessed(sent, units[a]) or not noun_type(units[a].norm):
+        return False
+    return j - a <= 6 and not any(units[m].punct for m in range(a, j))
 
 
 def _after_indefinite_noun(sent: Sent, units: list[Unit], j: int) -> bool:
@@ -642,8 +661,8 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
         if cue.kind == "impersonal" and cue_last_unit + 1 < len(units) and units[cue_last_unit + 1].norm in COMMAS:
             ev.append("impersonal phrase and a comma → the rest of the clause is the content")
             k, kind = cue_last_unit + 1, "comma"
-        elif cue.cue_class == "reveal" and cue.kind == "verb" and \
-                (about := _about_fact(sent, units, cue_last_unit)) is not None:
+        elif cue.kind == "verb" and cue.entry and cue.entry.lemma in fact_prepositions() and \
+                (about := _about_fact(sent, units, cue_last_unit, fact_prepositions()[cue.entry.lemma])) is not None:
             return _revealed_fact(sent, cue, units, cu, cue_last_unit, cue_span, text, ev, *about)
         elif "o" not in frames or kind == "q":
             return None
@@ -820,20 +839,23 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     return frame
 
 
-def _about_fact(sent: Sent, units: list[Unit], cl: int) -> tuple[int, int] | None:
-    """"كشف … عن وجود…" / "كشف … النقاب عن…": (index where the source gap ends, index where the
-    revealed fact starts), or None when عن introduces a topic (كشف عن خطة) or is out of reach."""
+def _about_fact(sent: Sent, units: list[Unit], cl: int, prep: str) -> tuple[int, int] | None:
+    """"كشف … عن وجود…"، "كشف … النقاب عن…"، "اعترف بعدم وجود…": (index where the source gap
+    ends, index where the fact starts), or None when the preposition introduces a topic
+    (كشف عن خطة) or is out of reach. ``prep`` is the cue's preposition (fact_prepositions.tsv)."""
     end = _sentence_end(units, cl + 1)
+    facts = propositional_nouns()
     for j in range(cl + 1, min(end, cl + 1 + MAX_GAP)):
         u = units[j]
         if u.punct and (u.norm in COMMAS or u.norm == ":"):
             return None
-        if u.norm != "عن" or j + 1 >= end or units[j + 1].punct:
-            continue
-        veil = j > cl + 1 and strip_article(units[j - 1].norm) == "نقاب"
-        if veil or strip_article(strip_conjunction(units[j + 1].norm)) in propositional_nouns():
-            return (j - 1 if veil else j), j + 1
-        return None
+        if prep == "عن" and u.norm == "عن" and j + 1 < end and not units[j + 1].punct:
+            veil = j > cl + 1 and strip_article(units[j - 1].norm) == "نقاب"
+            if veil or strip_article(strip_conjunction(units[j + 1].norm)) in facts:
+                return (j - 1 if veil else j), j + 1
+            return None
+        if prep == "ب" and not u.punct and u.norm.startswith("ب") and strip_article(u.norm[1:]) in facts:
+            return j, j
     return None
 
 

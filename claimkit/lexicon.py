@@ -65,6 +65,13 @@ def word_list(name: str) -> tuple[str, ...]:
     return tuple(normalize_for_match(cols[0]) for cols, _ in _rows(name))
 
 
+@lru_cache(maxsize=None)
+def load_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """The normalised first two columns of a two-column data file (comments dropped), in order."""
+    return tuple((normalize_for_match(cols[0]), normalize_for_match(cols[1])) for cols, _ in _rows(name)
+                 if len(cols) >= 2)
+
+
 def _perfect_forms(lemma: str) -> dict[str, bool]:
     """Perfect-tense surface forms → is-first-person."""
     forms = {lemma: False}
