@@ -474,10 +474,11 @@ def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | Non
 def _quoted_name_end(units: list[Unit], j: int, limit: int) -> int | None:
     """Closing-quote index when the quotation opened at ``j`` is a short quoted name inside a
     phrase (نقابة "فورس أوفريير" عن…), not the reported words."""
-    for m in range(j + 1, min(limit, j + 6)):
+    for m in range(j + 1, min(limit, j + 11)):
         if units[m].punct and units[m].norm in CLOSE_QUOTES:
             nxt = units[m + 1] if m + 1 < len(units) else None
-            if nxt is not None and not (nxt.punct and nxt.norm in STOP_PUNCT):
+            if nxt is not None and not (nxt.punct and nxt.norm in STOP_PUNCT) and \
+                    (m - j <= 5 or COMP_RE.match(nxt.norm)):   # a longer title only before أن
                 return m
             return None
         if units[m].punct:
@@ -625,6 +626,8 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
     cue_span = (units[cu].start, units[cue_last_unit].end)
     if cue.kind == "phrase":
         return _according_to(sent, cue, units, cu, cue_last_unit, cue_span, text)
+    if cue.kind == "document":
+        return _stated_in(sent, cue, units, cu, cue_last_unit, cue_span, text)
     frames = cue.entry.frames if cue.entry else "cq"
     if cue.kind == "impersonal":
         frames = "cq"
@@ -870,6 +873,36 @@ def _revealed_fact(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cu
     frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
     _fill_source(sent, cue, units, cu, cl, gap_end, frame, text)
     return frame
+
+
+def _stated_in(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int],
+               text: str) -> Frame | None:
+    """"وجاء في البيان أن…" / "أصدرت بيانا جاء فيه: …": the document is the source; the content
+    follows a complementizer, a colon or a quotation."""
+    kind, k, _ = _scan_forward(sent, units, cl)
+    if kind not in ("c", "q"):
+        return None
+    ev = [f"document cue «{text[cue_span[0]:cue_span[1]]}» (it is stated in…)"]
+    if units[cl].norm in ("في",):
+        end = _np_end(sent, units, cl + 1, k)
+        src = _clean_subject(sent, units, cl + 1, end) if end > cl + 1 else None
+    else:   # فيه / فيها: the nearest document noun before the cue
+        m = next((m for m in range(cu - 1, -1, -1) if not units[m].punct and noun_type(units[m].norm) == "document"), None)
+        src = (m, m + 1) if m is not None else None
+    if src is None or not _is_source_like(sent, units, *src):
+        return None
+    a = k + 1 if kind == "c" or units[k].norm == ":" else k
+    end = content_end(sent, units, a)
+    r = _trim(units, a, end)
+    if not r:
+        return None
+    mode = "indirect" if kind == "c" else "direct"
+    ca, cb = _strip_wrapping_quotes(text, units, *r) if mode == "direct" else r
+    if mode == "indirect" and _quoted_words(units, ca, cb) >= 2:
+        mode = "mixed"
+    ev.append(f"source «{text[units[src[0]].start:units[src[1] - 1].end]}»: the document")
+    return Frame(cue, cue_span, mode, (units[ca].start, units[cb - 1].end), _span(units, src), None, False, None,
+                 _words(units, src), ev)
 
 
 AS_REPORTED = {("بحسب", "ما"), ("حسب", "ما"), ("وفق", "ما"), ("طبق", "ما"), ("وفقا", "لما"), ("طبقا", "لما")}

@@ -3,6 +3,7 @@
 * ``cues.tsv``: reporting verbs with class, frames and generated surface forms;
 * ``source_phrases.tsv``: "according to" phrases;
 * ``impersonal.tsv``: impersonal reporting phrases (يذكر أن، من المعروف أن);
+* ``document_phrases.tsv``: "it is stated in" phrases whose source is a document (جاء في، ورد فيه);
 * ``hedges.tsv``: hedges and boosters;
 * ``source_nouns.tsv``: head nouns that type a source; ``official_modifiers.txt``.
 
@@ -128,6 +129,7 @@ class Lexicon:
     participles: dict[str, tuple[CueEntry, ...]]
     source_phrases: tuple[tuple[str, ...], ...]
     impersonal: tuple[tuple[str, ...], ...]
+    document_phrases: tuple[tuple[str, ...], ...]
     hedges: tuple[tuple[tuple[str, ...], str], ...]
     source_nouns: dict[str, str]
     official_modifiers: frozenset[str]
@@ -159,6 +161,7 @@ def load() -> Lexicon:
             lemmas.setdefault(e.participle, [])  # participle lemmas are matched via participles
     phrases = tuple(tuple(normalize_for_match(cols[0]).split()) for cols, _ in _rows("source_phrases.tsv"))
     impersonal = tuple(tuple(normalize_for_match(cols[0]).split()) for cols, _ in _rows("impersonal.tsv"))
+    documents = tuple(tuple(normalize_for_match(cols[0]).split()) for cols, _ in _rows("document_phrases.tsv"))
     hedges = tuple((tuple(normalize_for_match(cols[0]).split()), cols[1]) for cols, _ in _rows("hedges.tsv"))
     nouns = {normalize_for_match(cols[0]): cols[1] for cols, _ in _rows("source_nouns.tsv")}
     mods = frozenset(word_list("official_modifiers.txt"))
@@ -169,6 +172,7 @@ def load() -> Lexicon:
         participles={k: tuple(v) for k, v in participles.items()},
         source_phrases=tuple(sorted(phrases, key=len, reverse=True)),
         impersonal=tuple(sorted(impersonal, key=len, reverse=True)),
+        document_phrases=tuple(sorted(documents, key=len, reverse=True)),
         hedges=tuple(sorted(hedges, key=lambda h: len(h[0]), reverse=True)),
         source_nouns=nouns,
         official_modifiers=mods,
