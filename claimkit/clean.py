@@ -178,7 +178,9 @@ def clean(text: str) -> CleanText:
         for pos, ch in line:
             if DROP_RE.match(ch):
                 continue
-            if ch in SPACE_LIKE or ch == "\t":
+            if ch == "\n":
+                emit("\n\n", pos)   # a line break ends a sentence: headlines, datelines, one-line paragraphs
+            elif ch in SPACE_LIKE or ch == "\t":
                 emit(" ", pos)
             elif ch == "\u0671":
                 emit("\u0627", pos)

@@ -198,6 +198,8 @@ def noun_type(word_norm: str) -> str:
         return nouns[w]
     if w.endswith("ت") and w[:-1] + "ه" in nouns:   # ta marbuta before a clitic: سيرته → سيرت
         return nouns[w[:-1] + "ه"]
+    if w.endswith("ا") and len(w) > 3 and w[:-1] in nouns:   # accusative tanween: مندوبا، مصدرا
+        return nouns[w[:-1]]
     for suf in ("ه", "ات", "ون", "ين"):   # a few plural/feminine variants not listed
         if w.endswith(suf) and w[: -len(suf)] in nouns:
             return nouns[w[: -len(suf)]]

@@ -21,8 +21,7 @@ decision carries its reason, which ``Claim.explain()`` shows:
 5. **Dropped and pronoun subjects** (وتابع أنه…، لكنه أوضح) take, nearest first: the subject of
    an earlier verb of the same sentence ("تحدث الدكتور فلان وقال إن…"); the current speaker —
    the most recent claim whose source agrees in gender and number, within
-   :data:`MAX_SENTENCES_BACK` sentences, in the same paragraph or across a paragraph break
-   that opens with و/ف; or the subject of the previous sentence's main verb when that
+   :data:`MAX_SENTENCES_BACK` sentences (paragraph breaks are crossed); or the subject of the previous sentence's main verb when that
    sentence has no claim ("تحدث الوزير في المؤتمر عن الخطة. وأكد أن…"). A ``# newdoc`` is
    never crossed.
 6. Claims nested inside another claim's content ("وأوضح أن المكتب أكد أن…") are the
@@ -136,7 +135,8 @@ class Linker:
         """The entity of a personal name: an earlier entity whose name ends with the same words,
         else a new one; its name becomes the fullest titled mention of the article with that ending."""
         for m in sorted(self.mentions, key=lambda m: (abs(m.sentence - sentence), m.sentence > sentence)):
-            if len(m.key) > len(key) and m.key[-len(key):] == key:
+            if len(m.key) > len(key) and m.key[-len(key):] == key and (not roles or roles & m.descriptor):
+                # a title written with this name must fit the titled mention (الرئيس كلينتون ≠ المرشح … كلينتون)
                 name, key = m.name, m.key
                 roles = roles | m.descriptor
                 possessed = possessed or m.possessed
@@ -210,14 +210,12 @@ class Linker:
 
     # -- the current speaker ------------------------------------------------------------
     def _in_reach(self, sent: Sent, si: int) -> bool:
+        """Sentence ``si`` may hold the antecedent of a dropped subject in ``sent``: at most
+        :data:`MAX_SENTENCES_BACK` sentences back, in the same document. Paragraph breaks are
+        crossed: news paragraphs are often one sentence long, and "وأضاف" opening a paragraph
+        continues the speaker above it."""
         prev = self.sents[si]
-        if sent.index - si > MAX_SENTENCES_BACK or prev.docid != sent.docid:
-            return False
-        if prev.paragraph != sent.paragraph:
-            first_in_par = sent.index == 0 or self.sents[sent.index - 1].paragraph != sent.paragraph
-            continuing = bool(sent.words) and (sent.words[0].norm in ("و", "ف") or sent.words[0].upos == "CCONJ")
-            return first_in_par and continuing and prev.paragraph == sent.paragraph - 1
-        return True
+        return sent.index - si <= MAX_SENTENCES_BACK and prev.docid == sent.docid
 
     def _antecedent(self, sent: Sent, gender: str, number: str, before: int) -> Link:
         """Rule 5 for a dropped subject whose cue is word ``before`` of ``sent``."""
