@@ -435,7 +435,7 @@ def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tu
         a += 1
     if a is None:
         a = cu
-        while a > 0 and (not units[a - 1].punct or units[a - 1].norm in OPEN_QUOTES + CLOSE_QUOTES) \
+        while a > 0 and (not units[a - 1].punct or _short_quote_mark(units, a - 1, cu)) \
                 and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
                 and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm) \
                 and strip_conjunction(units[a - 1].norm) not in RELATIVES:
@@ -456,6 +456,15 @@ def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tu
     return _clean_subject(sent, units, a, cu)
 
 
+def _short_quote_mark(units: list[Unit], m: int, cu: int) -> bool:
+    """Is the quotation mark at ``m`` part of a short quoted name inside a subject before the cue
+    (مندوبا رفيعا في "أوبك" صرح)? A longer quotation is reported speech, not a subject."""
+    if units[m].norm not in OPEN_QUOTES + CLOSE_QUOTES:
+        return False
+    marks = [k for k in range(max(0, m - 5), cu) if units[k].punct and units[k].norm in OPEN_QUOTES + CLOSE_QUOTES]
+    return len(marks) == 2 and marks[1] - marks[0] <= 4
+
+
 def _amma_topic(sent: Sent, units: list[Unit], cu: int) -> tuple[int, int] | None:
     """"أما X …، فيرى أن…": the units of the topic X (up to the cue), or None."""
     if not units[cu].norm.startswith("ف") or cu < 2:
@@ -471,22 +480,22 @@ def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | Non
     return (units[r[0]].start, units[r[1] - 1].end) if r else None
 
 
-def _quoted_name_end(units: list[Unit], j: int, limit: int) -> int | None:
+def _quoted_name_end(sent: Sent, units: list[Unit], j: int, limit: int) -> int | None:
     """Closing-quote index when the quotation opened at ``j`` is a short quoted name inside a
     phrase (نقابة "فورس أوفريير" عن…), not the reported words."""
     for m in range(j + 1, min(limit, j + 11)):
         if units[m].punct and units[m].norm in CLOSE_QUOTES:
             nxt = units[m + 1] if m + 1 < len(units) else None
             if nxt is not None and not (nxt.punct and nxt.norm in STOP_PUNCT) and \
-                    (m - j <= 5 or COMP_RE.match(nxt.norm)):   # a longer title only before أن
-                return m
+                    (m - j <= 5 and not (not nxt.punct and _cue_at(sent, nxt)) or COMP_RE.match(nxt.norm)):
+                return m   # a longer title only before أن; words followed by another cue were speech
             return None
         if units[m].punct:
             return None
     return None
 
 
-def _quote_is_speech(units: list[Unit], j: int) -> bool:
+def _quote_is_speech(sent: Sent, units: list[Unit], j: int) -> bool:
     """A quotation opened at ``j`` reports words when it runs to the end of the sentence
     (or is long): a short quoted term (بقولهم "ماري نوستروم") does not."""
     words = 0
@@ -494,7 +503,8 @@ def _quote_is_speech(units: list[Unit], j: int) -> bool:
         u = units[m]
         if u.punct and u.norm in CLOSE_QUOTES:
             rest = [x for x in units[m + 1:] if not (x.punct and x.norm in STOP_PUNCT)]
-            return words >= 3 and (not rest or words >= 6)
+            next_cue = bool(rest) and not rest[0].punct and bool(_cue_at(sent, rest[0]))
+            return words >= 3 and (not rest or words >= 6 or next_cue)   # "…" وأضاف "…": speech
         if u.punct and u.norm in STOP_PUNCT and words >= 3:
             continue
         if not u.punct:
@@ -523,11 +533,11 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             if u.norm == ":":
                 return ("q", j, None) if not clause_break else ("", j, None)
             if u.norm in OPEN_QUOTES:
-                end = _quoted_name_end(units, j, limit)
+                end = _quoted_name_end(sent, units, j, limit)
                 if end is not None and j == cu + 1 and not (end + 1 < limit and COMP_RE.match(units[end + 1].norm)):
                     end = None   # right after the cue only a quoted name followed by أن is a subject
                 if end is None:
-                    return ("q", j, None) if _quote_is_speech(units, j) else ("", j, None)
+                    return ("q", j, None) if _quote_is_speech(sent, units, j) else ("", j, None)
                 j = end
             elif u.norm in COMMAS and j + 1 < limit and not _is_apposition(sent, units[j + 1]):
                 clause_break = True
@@ -767,7 +777,10 @@ def _fill_source(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, gap_
     if src is None:
         src = _subject_before(sent, units, cu, cue.first)
         how = "subject before the cue (nsubj)"
-    if src is None and cue.entry and "i" in cue.entry.frames and _passive_like(sent, cue, units, cl, gap_end):
+    pronoun_before = cu > 0 and not units[cu - 1].punct and _pronominal(sent, units[cu - 1]) and \
+        strip_conjunction(units[cu - 1].norm) not in RELATIVES   # لكنه يعتقد (not: والتي يزعم، passive)
+    if src is None and cue.entry and "i" in cue.entry.frames and not pronoun_before and \
+            _passive_like(sent, cue, units, cl, gap_end):
         frame.impersonal = True
         ev.append("passive/impersonal form with nothing before its complement → the article's own voice")
         return
@@ -854,7 +867,8 @@ def _about_fact(sent: Sent, units: list[Unit], cl: int, prep: str) -> tuple[int,
             return None
         if prep == "عن" and u.norm == "عن" and j + 1 < end and not units[j + 1].punct:
             veil = j > cl + 1 and strip_article(units[j - 1].norm) == "نقاب"
-            if veil or strip_article(strip_conjunction(units[j + 1].norm)) in facts:
+            noun = units[j + 1].norm
+            if veil or strip_article(noun) in facts or strip_article(strip_conjunction(noun)) in facts:
                 return (j - 1 if veil else j), j + 1
             return None
         if prep == "ب" and not u.punct and u.norm.startswith("ب") and strip_article(u.norm[1:]) in facts:

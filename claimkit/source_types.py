@@ -29,10 +29,14 @@ FUNCTION_WORDS = {"في", "من", "على", "علي", "الى", "الي", "عن"
 
 
 def is_name_word(sent: Sent, w: Word) -> bool:
+    if not w.is_punct and _surface_name(sent, w):
+        return True
     if w.is_punct or w.upos in NOT_NAME_UPOS and w.upos not in ("X", "PROPN"):
         return False
     n = w.norm
-    if len(n) < 2 or n.startswith("ال") or n in FUNCTION_WORDS or n.isdigit():
+    if len(n) < 2 or n.startswith("ال") or n.isdigit():
+        return False
+    if n in FUNCTION_WORDS and not _surface_name(sent, w):
         return False
     if noun_type(n) or noun_type(w.onorm):
         return False
@@ -45,7 +49,17 @@ def is_name_word(sent: Sent, w: Word) -> bool:
     return True
 
 
-NAME_LINKS = {"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام", "دي", "فون", "فان"}
+#: Names that normalise like a function word: علي (with yeh) is the name, على (alef maksura)
+#: the preposition; the surface form decides when the tagger calls it a noun or a name.
+SURFACE_NAMES = {"علي"}
+
+def _surface_name(sent: Sent, w: Word) -> bool:
+    """علي written with yeh and followed by an indefinite word (علي حسن) is a name, whatever the tagger says."""
+    nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
+    return w.text in SURFACE_NAMES and nxt is not None and not nxt.is_punct and not nxt.norm.startswith("ال")
+
+
+NAME_LINKS = {"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام", "دي", "فون", "فان", "ولد"}   # ولد: محمد ولد عبد العزيز
 
 
 def _trim_run(sent: Sent, run: list[int]) -> list[int]:
@@ -57,6 +71,8 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
     """
     tagged = [k for k, i in enumerate(run) if sent.words[i].upos in ("X", "PROPN")]
     if tagged:
+        while tagged[-1] + 1 < len(run) and _attached(sent, run[tagged[-1] + 1], run[:tagged[-1] + 1]):
+            tagged.append(tagged[-1] + 1)   # سامي نصر: an untagged surname the tree attaches to the name
         for k in range(tagged[0] + 1, tagged[-1]):
             w = sent.words[run[k]]
             if w.upos not in ("X", "PROPN") and w.norm not in NAME_LINKS and not _continues_name(sent, w):
@@ -68,6 +84,12 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
         return run[:end]
     limit = 3 if any(sent.words[i].norm in NAME_LINKS for i in run[:3]) else 2
     return run[:limit]
+
+
+def _attached(sent: Sent, i: int, run: list[int]) -> bool:
+    """Does the tree attach word ``i`` to the name words ``run`` as part of the name (flat, nmod)?"""
+    w = sent.words[i]
+    return w.head in run and w.deprel in ("flat", "flat:name", "nmod", "compound", "appos") and w.upos == "NOUN"
 
 
 def _is_article_surname(sent: Sent, w: Word) -> bool:
@@ -132,8 +154,9 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
                 and not prev.norm.startswith("ال"):
             continue        # قضية دافي: the genitive of a construct-state noun, not the speaker's name
         if run and prev is not None and run[0] == prev.i + 1 and prev.i == head and noun_type(prev.norm) \
+                and not prev.norm.startswith("ال") \
                 and len(run) == 1 and sent.words[run[0]].norm.endswith("ي") and len(sent.words[run[0]].norm) >= 4:
-            continue        # مسؤول أوروبي: a nisba adjective after the head noun, not a name
+            continue        # مسؤول أوروبي: a nisba adjective after an indefinite head, not a name
         if run and not any(sent.words[i].upos in ("X", "PROPN") for i in run) and run[0] != head and \
                 not (prev is not None and (noun_type(prev.norm) or prev.upos in ("ADJ", "PRON", "PUNCT")
                                            or prev.norm.startswith("ال"))):
