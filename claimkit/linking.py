@@ -133,8 +133,10 @@ class Linker:
     def _named(self, name: str, key: tuple[str, ...], roles: set[str], possessed: bool, stype: str,
                gender: str, number: str, sentence: int) -> tuple[Entity, str]:
         """The entity of a personal name: an earlier entity whose name ends with the same words,
-        else a new one; its name becomes the fullest titled mention of the article with that ending."""
-        for m in sorted(self.mentions, key=lambda m: (abs(m.sentence - sentence), m.sentence > sentence)):
+        else a new one; its name becomes the nearest fuller titled mention up to this sentence
+        (news gives the full name first) whose title fits."""
+        earlier = [m for m in self.mentions if m.sentence <= sentence]
+        for m in sorted(earlier, key=lambda m: sentence - m.sentence):
             if len(m.key) > len(key) and m.key[-len(key):] == key and (not roles or roles & m.descriptor):
                 # a title written with this name must fit the titled mention (الرئيس كلينتون ≠ المرشح … كلينتون)
                 name, key = m.name, m.key

@@ -85,11 +85,23 @@ def _tagged(sent: Sent, nw: tuple[int, int]) -> bool:
     return any(sent.words[i].upos in ("X", "PROPN") for i in range(nw[0], nw[1] + 1))
 
 
+#: Prepositions that end a title window (a title's complements use باسم، لـ، في).
+WINDOW_PREPS = {"الى", "الي", "على", "علي", "عن", "مع", "من", "حول", "ضد"}
+
+
 def _window_end(sent: Sent, i: int) -> int:
+    """Last word of the title phrase opened at ``i``: titles, definite nouns and adjectives
+    (وزير الخارجية المصري), names; it stops at punctuation, verbs, complementizers, relative
+    pronouns, prepositions of the verb (إلى، على) and a common noun without the article
+    ("وزير الخارجية أحمد ماهر | مذكرة …")."""
     j = i
     while j + 1 < len(sent.words) and j + 1 <= i + WINDOW:
         w = sent.words[j + 1]
-        if w.is_punct or w.norm in WINDOW_STOPS or w.upos in ("VERB", "AUX") and not is_name_word(sent, w):
+        if w.is_punct or w.norm in WINDOW_STOPS or w.norm in WINDOW_PREPS or \
+                w.upos in ("VERB", "AUX") and not is_name_word(sent, w):
+            break
+        if w.upos == "NOUN" and not w.norm.startswith("ال") and not is_title(w.norm) and \
+                not is_name_word(sent, w) and noun_type(w.norm) != "organization":
             break
         j += 1
     return j

@@ -59,6 +59,8 @@ def _surface_name(sent: Sent, w: Word) -> bool:
     return w.text in SURFACE_NAMES and nxt is not None and not nxt.is_punct and not nxt.norm.startswith("ال")
 
 
+QUOTE_MARKS = set('"“”«»„‘’\'')
+
 NAME_LINKS = {"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام", "دي", "فون", "فان", "ولد"}   # ولد: محمد ولد عبد العزيز
 
 
@@ -148,6 +150,9 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     head = _head_index(sent, first, last)
     for run in runs:
         prev = sent.words[run[0] - 1] if run[0] > 0 else None
+        nxt = sent.words[run[-1] + 1] if run[-1] + 1 < len(sent.words) else None
+        if prev is not None and prev.text in QUOTE_MARKS and nxt is not None and nxt.text in QUOTE_MARKS:
+            continue        # مندوب في "أوبك": a quoted name is an organisation or a title, not the speaker
         if prev is not None and run[0] > first and (prev.upos == "ADP" or prev.norm in FUNCTION_WORDS):
             run = run[1:]   # في ليبيا إيفان مولوتكوف: ليبيا is the object of في
         elif prev is not None and run[0] > first and prev.upos == "NOUN" and not noun_type(prev.norm) \
