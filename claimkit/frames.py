@@ -74,6 +74,11 @@ def fact_prepositions() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def non_report_nouns() -> frozenset[str]:
+    return frozenset(strip_article(w) for w in word_list("non_report_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
 def performatives() -> frozenset[str]:
     return frozenset(strip_article(w) for w in word_list("performatives.txt"))
 
@@ -238,12 +243,15 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
         if j > a and _has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
             break
         if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")
-                      or u.norm in DEMONSTRATIVES or u.norm == "عن" and stop_at_an):
+                      or u.norm in DEMONSTRATIVES or u.norm == "عن" and (stop_at_an or
+                                                                       "نيابه" not in units[j - 1].norm)):
             # نقلت وكالة X عن مصادر…: the agency is the source; هذه/ذلك opens another phrase
             break
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
                 (strip_article(units[j + 1].norm) in context_nouns() or _possessed(sent, units[j + 1])):
             break   # في كلمته، في رده، في سؤاله: the setting of the statement, not the speaker
+        if j > a and _possessed(sent, u) and _definite_noun(sent, units[j - 1]):
+            break   # الرئيس | دعوته: a noun with a possessive after a definite noun is the object
         if j > a and _circumstantial(sent, u, units[j - 1]):
             break   # الوزير | معقبا على…: an accusative ḥāl after a definite subject
         if j > a and _channel_start(sent, units, j):
@@ -546,6 +554,8 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if COMP_RE.match(u.norm) and units[j - 1].norm not in NON_COMP_BEFORE:
             if verb_seen and not relative_seen and not _between_commas(units, verbs, j):
                 return "", j, None
+            if _wish_noun_before(units, j):
+                return "", j, None   # أعرب عن أمله في أن…: the clause is hoped for, not reported
             return "c", j, None
         if u.norm in RELATIVES or u.norm in ("حيث",):
             relative_seen = True
@@ -591,6 +601,29 @@ def _after_indefinite_noun(sent: Sent, units: list[Unit], j: int) -> bool:
     return p.upos in ("NOUN", "ADJ") and not units[j - 1].norm.startswith("ال") and \
         p.feat("Definite") in ("Ind", "") and not _possessed(sent, units[j - 1]) and \
         not COMP_RE.match(units[j - 1].norm)
+
+
+def _wish_noun_before(units: list[Unit], j: int) -> bool:
+    """Is the complementizer at ``j`` governed by a noun of wishing or calling (``non_report_nouns.txt``),
+    directly or through a preposition (أمله في أن، دعوته إلى أن، ضرورة أن)?"""
+    k = j - 1
+    if k >= 0 and units[k].norm in ("في", "الى", "الي", "على", "علي") and not units[k].punct:
+        k -= 1
+    if k < 0 or units[k].punct:
+        return False
+    return bool(_noun_forms(units[k].norm) & non_report_nouns())
+
+
+def _noun_forms(norm: str) -> set[str]:
+    """A noun's look-up forms: without the article, a conjunction, an attached pronoun (دعوته → دعوه)."""
+    forms = {strip_article(norm), strip_article(strip_conjunction(norm))}
+    for w in list(forms):
+        for p in ("هما", "هم", "ها", "ه", "نا"):
+            if w.endswith(p) and len(w) - len(p) >= 3:
+                base = w[: -len(p)]
+                forms.add(base[:-1] + "ه" if base.endswith("ت") else base)
+                break
+    return forms
 
 
 def _between_commas(units: list[Unit], verbs: list[int], j: int) -> bool:
@@ -669,7 +702,7 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
                                   cue.last)
             return Frame(cue, cue_span, "direct", (units[a].start, units[b - 1].end), _span(units, src),
                          None, False, None, _words(units, src), ev)
-        if cue.kind == "verb" and _as_reported_by(units, cu):
+        if cue.kind == "verb" and _as_reported_by(units, cu) is not None:
             return _reported_by(sent, cue, units, cu, cue_last_unit, cue_span, text, ev)
         if cue.kind == "impersonal" and cue_last_unit + 1 < len(units) and units[cue_last_unit + 1].norm in COMMAS:
             ev.append("impersonal phrase and a comma → the rest of the clause is the content")
@@ -737,8 +770,8 @@ def _blocked_context(sent: Sent, cue: Cue, units: list[Unit], cu: int) -> str:
     prev = units[cu - 1] if cu > 0 else None
     if prev is None or prev.punct:
         return ""
-    if cue.kind == "verb" and prev.norm in RELATIVE_MA and not (cu >= 2 and (units[cu - 2].norm in (
-            "بحسب", "حسب", "وفق", "طبق", "كما") or strip_conjunction(units[cu - 2].norm) in ADVERBS_WITH_MA)):
+    if cue.kind == "verb" and prev.norm in RELATIVE_MA and _as_reported_by(units, cu) is None and \
+            not (cu >= 2 and strip_conjunction(units[cu - 2].norm) in ADVERBS_WITH_MA):
         return "relative ما"
     w = sent.words[cue.first]
     if cue.kind == "verb" and strip_conjunction(prev.norm) in RELATIVES and \
@@ -919,7 +952,10 @@ def _stated_in(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_sp
                  _words(units, src), ev)
 
 
-AS_REPORTED = {("بحسب", "ما"), ("حسب", "ما"), ("وفق", "ما"), ("طبق", "ما"), ("وفقا", "لما"), ("طبقا", "لما")}
+AS_REPORTED = {("بحسب", "ما"), ("حسب", "ما"), ("وفق", "ما"), ("طبق", "ما"), ("وفقا", "لما"), ("طبقا", "لما"),
+               ("تبعا", "لما"), ("استنادا", "لما")}
+#: One-word "as" forms before a reporting verb (كما أعلن الوزير، حسبما ذكرت الوكالة).
+AS_REPORTED_WORDS = {"كما", "حسبما", "بحسبما", "وفقما"}
 
 
 def _as_reported_by(units: list[Unit], cu: int) -> int | None:
@@ -929,7 +965,7 @@ def _as_reported_by(units: list[Unit], cu: int) -> int | None:
         if (head, units[cu - 1].norm) in AS_REPORTED or (head[1:], units[cu - 1].norm) in AS_REPORTED \
                 and head[:1] in ("و", "ف"):
             return cu - 2
-    if cu >= 1 and units[cu - 1].norm in ("كما", "وكما"):
+    if cu >= 1 and strip_conjunction(units[cu - 1].norm) in AS_REPORTED_WORDS:
         return cu - 1
     return None
 

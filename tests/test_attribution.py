@@ -54,6 +54,8 @@ def test_subject_of_an_earlier_verb_speaks(text, cue, entity):
     ("وأضاف الوزير معقبا على القرار أن الحكومة ستدرسه بعناية.", "وأضاف", "الوزير"),
     ("وقال أمس الثلاثاء المتحدث باسم الجيش إن القوات انسحبت من المدينة.", "وقال", "المتحدث باسم الجيش"),
     ("ولفت النائب في كلمته إلى أن الموازنة تحتاج إلى مراجعة.", "ولفت", "النائب"),
+    ("وأعرب الوزير عن اعتقاده بأن الأزمة ستنتهي قريبا.", "وأعرب", "الوزير"),
+    ("ونقلت الوكالة عن مصدر في الوزارة قوله إن المفاوضات مستمرة.", "ونقلت", "الوكالة"),
 ])
 def test_source_spans_stop_where_the_source_ends(text, cue, source):
     assert by_cue(text)[cue].source == source
@@ -126,3 +128,11 @@ def test_a_direct_quotation_ends_before_the_next_cue():
 def test_shapes_that_are_not_claims(text):
     cues = [c.cue for c in claims(text)]
     assert not any(c in cues for c in ("وكشف", "مشددة", "يفيد", "توقع")), cues
+
+
+@pytest.mark.parametrize("text", [
+    "وأعرب الوزير عن أمله في أن تنتهي الأزمة قريبا.",       # a hope
+    "وجدد الرئيس دعوته إلى أن يتحد الجميع.",                # a call
+])
+def test_clauses_governed_by_nouns_of_wishing_are_not_reported(text):
+    assert claims(text) == []
