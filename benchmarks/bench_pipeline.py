@@ -64,13 +64,13 @@ def machine() -> dict:
 def source_texts() -> dict[str, str]:
     """The seed article and the gold texts available in the checkout."""
     found: dict[str, str] = {}
-    for folder in (ROOT / "seeds", ROOT / "tests" / "data", ROOT.parent / "shared" / "gold"):
+    for folder in (ROOT / "seeds", ROOT.parent / "shared" / "gold"):
         for p in sorted(folder.glob("*.txt")):
             if p.name.endswith("sent_ids.txt") or p.stem in found:
                 continue
             found[p.stem] = p.read_text(encoding="utf-8")
     if not found:
-        sys.exit("no texts found (seeds/*.txt, tests/data/*.txt)")
+        sys.exit("no texts found (seeds/*.txt, ../shared/gold/*.txt)")
     return found
 
 

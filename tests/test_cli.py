@@ -15,8 +15,8 @@ import claimkit
 from claimkit import RECORD_KEYS
 from claimkit.cli import main
 from claimkit.records import Claim
+from conftest import gold_path
 
-DATA = Path(__file__).resolve().parent / "data"
 TEXT = "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.\n\nوأضاف أن القاهرة ستواصل جهودها."
 HEAVY = ("torch", "stanza", "pandas", "plotly")
 
@@ -30,7 +30,7 @@ def article(tmp_path) -> Path:
 
 def gold_claims() -> list[Claim]:
     """Real claim records (the seed's gold claims) for output-shape tests that need claims."""
-    lines = (DATA / "libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gold_path("libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
     return [Claim.from_dict({"sentence": 0, "cue_lemma": "", **json.loads(x)}) for x in lines if x.strip()]
 
 
@@ -193,8 +193,8 @@ def test_parse_then_analyze_conllu(article, tmp_path, capsys):
     assert code == 0
 
 
-def test_gold_trees_analyse_without_a_parser(capsys):
-    code, out, _ = run(capsys, "analyze", str(DATA / "pud_attribution.ar.conllu"), "--format", "jsonl")
+def test_gold_trees_analyse_without_a_parser(capsys, pud_conllu_path):
+    code, out, _ = run(capsys, "analyze", str(pud_conllu_path), "--format", "jsonl")
     assert code == 0
     assert all(json.loads(x)["doc"] == "pud_attribution.ar" for x in out.splitlines() if x.strip())
 

@@ -10,8 +10,8 @@ import pytest
 import claimkit
 from claimkit import RECORD_KEYS, corpus, parsing
 from claimkit.cli import main
+from conftest import gold_path
 
-DATA = Path(__file__).resolve().parent / "data"
 TEXTS = {
     "a.txt": "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.\n\n"
              "وأضاف أن القاهرة ستواصل جهودها.",
@@ -92,11 +92,11 @@ def test_results_are_streamed(folder):
     assert rest[1].error.startswith("InputFileError") and "no such file" in rest[1].error
 
 
-def test_paths_globs_and_conllu(folder, tmp_path):
+def test_paths_globs_and_conllu(folder, gold_dir, tmp_path):
     files = corpus.expand_paths([str(folder / "[ab].txt"), folder / "c.txt", folder / "a.txt"])
     assert [p.name for p in files] == ["a.txt", "b.txt", "c.txt"]
-    assert [p.name for p in corpus.expand_paths(DATA, conllu=True)] == ["pud_attribution.ar.conllu"]
-    (r,) = list(claimkit.analyze_corpus(DATA, conllu=True))
+    assert [p.name for p in corpus.expand_paths(gold_dir, conllu=True)] == ["pud_attribution.ar.conllu"]
+    (r,) = list(claimkit.analyze_corpus(gold_dir, conllu=True))
     assert r.ok and r.doc == "pud_attribution.ar" and len(r.analysis.sentence_spans) == 224
     assert corpus.is_corpus_spec([str(folder)]) and corpus.is_corpus_spec(["a.txt", "b.txt"])
     assert not corpus.is_corpus_spec([str(folder / "a.txt")])
