@@ -265,6 +265,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     from .pipeline import parse, read_text_file
 
+    if args.out and not Path(args.out).parent.is_dir():  # say so before spending minutes parsing
+        raise ClaimkitError(f"{args.out}: the folder {Path(args.out).parent} does not exist")
     conllu = parse(read_text_file(args.input), stanza_dir=args.stanza_dir, cache=not args.no_cache,
                    max_chars=args.max_chars).to_conllu()
     if args.out:

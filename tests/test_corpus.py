@@ -168,3 +168,40 @@ def test_cli_corpus_output_is_atomic(folder, tmp_path, capsys, monkeypatch):
     assert code == 130 and "interrupted" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "previous run\n"  # the old file is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "corpus"]  # no temporary file left
+
+
+def test_corpus_run_where_every_file_fails_keeps_the_previous_out_file(folder, tmp_path, capsys):
+    """Defect 3: an all-failure run replaced an existing --out file with an empty one."""
+    out = tmp_path / "claims.jsonl"
+    out.write_text("previous run\n", encoding="utf-8")
+    code = main(["analyze", str(folder / "english.txt"), str(folder / "empty.txt"), "--out", str(out),
+                 "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "0 of 2 files" in err and "not written" in err
+    assert out.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "corpus"]  # no temporary file left
+
+
+def test_sigterm_during_a_corpus_run_leaves_no_temporary_file(folder, tmp_path):
+    """Defect 4: SIGTERM (timeout, batch schedulers, docker stop) left the hidden temporary output file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "claims.jsonl"
+    out.write_text("previous run\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(claimkit.__file__).resolve().parent.parent))
+    proc = subprocess.Popen([sys.executable, "-m", "claimkit.cli", "analyze", str(folder), "--out", str(out),
+                             "--no-cache", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]:
+        time.sleep(0.05)
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "the run never started writing"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "corpus"]
