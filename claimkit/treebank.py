@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from sys import intern
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import ConlluError
@@ -29,9 +30,11 @@ PROCLITICS = set("وفبلكس")
 PUNCT_CHARS_RE = re.compile(r"^[^\w]+$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
-    """One syntactic word (UD word) with its tree links and original offsets."""
+    """One syntactic word (UD word) with its tree links and original offsets.
+
+    Slotted: a long article has hundreds of thousands of them."""
 
     i: int                 # 0-based index in the sentence
     text: str
@@ -191,10 +194,12 @@ class StanzaBuilder:
                     space_after = False
                 for w, (cs, ce) in zip(tok.words, spans):
                     os_, oe = clean.span(cs, ce)
-                    feats = dict(f.split("=", 1) for f in w.feats.split("|")) if w.feats else {}
-                    words.append(Word(i=len(words), text=w.text, lemma=w.lemma or w.text, upos=w.upos or "X",
-                                      xpos=w.xpos or "_", feats=feats, head=(w.head or 0) - 1,
-                                      deprel=w.deprel or "dep", start=os_, end=oe, token=ti, space_after=space_after))
+                    feats = {intern(k): intern(v) for k, v in (f.split("=", 1) for f in w.feats.split("|"))} \
+                        if w.feats else {}
+                    words.append(Word(i=len(words), text=w.text, lemma=w.lemma or w.text, upos=intern(w.upos or "X"),
+                                      xpos=intern(w.xpos or "_"), feats=feats, head=(w.head or 0) - 1,
+                                      deprel=intern(w.deprel or "dep"), start=os_, end=oe, token=ti,
+                                      space_after=space_after))
             if not words:
                 continue
             self._prev_end = s.tokens[-1].end_char + offset
