@@ -208,6 +208,10 @@ def test_gold_trees_analyse_without_a_parser(capsys, pud_conllu_path):
     ("english.txt", b"The minister said the talks went well.", "Arabic"),
     ("bad.conllu", b"this is not\tconllu\n\n", "CoNLL-U"),
     ("cols.conllu", "1\tقال\n\n".encode("utf-8"), "CoNLL-U"),
+    ("cycle.conllu", "1\tقال\tقال\tVERB\t_\t_\t2\troot\t_\t_\n2\tالوزير\tوزير\tNOUN\t_\t_\t1\tnsubj\t_\t_\n\n"
+     .encode("utf-8"), "cycle"),
+    ("head.conllu", "1\tقال\tقال\tVERB\t_\t_\t0\troot\t_\t_\n2\tالوزير\tوزير\tNOUN\t_\t_\t9\tnsubj\t_\t_\n\n"
+     .encode("utf-8"), "outside the sentence"),
 ])
 def test_bad_input_exits_2_with_a_message(tmp_path, capsys, name, content, message):
     p = tmp_path / name
