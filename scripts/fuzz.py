@@ -348,7 +348,10 @@ def run(n: int, seed: int = 0, batch: int = 64, stanza_dir: str | None = None, v
             if o2 != "ok" or v2.to_dicts() != v1.to_dicts():
                 report.nondeterministic.append(f"{label}: second run differs")
         if verbose:
-            print(f"  {report.n}/{n} texts, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+            print(f"  {report.n}/{n} texts, {time.perf_counter() - t0:.0f} s: {report.ok} analysed, "
+                  f"{sum(report.claimkit_errors.values())} claimkit errors, {len(report.other_exceptions)} other "
+                  f"exceptions, {len(report.offset_violations)} offset violations, "
+                  f"{len(report.nondeterministic)} nondeterministic", file=sys.stderr, flush=True)
     report.seconds = time.perf_counter() - t0
     return report
 
