@@ -22,10 +22,12 @@ def sentence_frames(sent: Sent, text: str, units: list[Unit] | None = None) -> l
     """Confirmed frames of one sentence, without duplicates.
 
     A participle merged into a finite cue ("علق قائلا: …") is not a claim of its own;
-    cues inside a frame's cue span, or inside a direct quotation, are dropped.
+    cues inside a frame's cue span, or inside a direct quotation, are dropped. A frame
+    whose content has no word (``قال: ""``, ``قال الوزير: «»``) reports nothing and is dropped.
     """
     units = units if units is not None else units_of(sent, text)
-    frames = [f for f in (confirm(sent, cue, text, units) for cue in find_cues(sent, text, units)) if f is not None]
+    frames = [f for f in (confirm(sent, cue, text, units) for cue in find_cues(sent, text, units))
+              if f is not None and _has_words(text, f.content_span)]
     out: list[Frame] = []
     for f in frames:
         if any(f.cue_span[0] < g.cue_span[1] and g.cue_span[0] < f.cue_span[1] for g in out):
@@ -38,6 +40,10 @@ def sentence_frames(sent: Sent, text: str, units: list[Unit] | None = None) -> l
             continue
         out.append(f)
     return out
+
+
+def _has_words(text: str, span: tuple[int, int]) -> bool:
+    return any(ch.isalnum() for ch in text[span[0]:span[1]])
 
 
 def _cue_lemma(frame: Frame, word, text: str) -> str:

@@ -8,7 +8,7 @@ chromium fonts-noto-core``); nothing is downloaded.
     STANZA_RESOURCES_DIR=/path/to/stanza_resources python scripts/render_images.py
     python scripts/render_images.py --gold    # draw the hand-checked claims instead
 
-``--gold`` uses ``tests/data/libya_haftar_moscow_2016.ar.claims.jsonl`` and needs no model.
+``--gold`` uses ``../shared/gold/libya_haftar_moscow_2016.ar.claims.jsonl`` (beside the checkout) and needs no model.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "libya_haftar_moscow_2016.ar.txt"
-GOLD = ROOT / "tests" / "data" / "libya_haftar_moscow_2016.ar.claims.jsonl"
+GOLD = ROOT.parent / "shared" / "gold" / "libya_haftar_moscow_2016.ar.claims.jsonl"
 OUT = ROOT / "docs" / "images"
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

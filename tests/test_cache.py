@@ -38,14 +38,15 @@ def no_parser(monkeypatch):
 
 @pytest.fixture
 def parse_spy(monkeypatch):
+    """Records the texts given to Stanza (every parse goes through parsing.parse_many)."""
     calls = []
-    real = parsing.parse_stanza
+    real = parsing.parse_many
 
-    def spy(text, stanza_dir=None):
-        calls.append(text)
-        return real(text, stanza_dir)
+    def spy(texts, stanza_dir=None):
+        calls.extend(texts)
+        return real(texts, stanza_dir)
 
-    monkeypatch.setattr(parsing, "parse_stanza", spy)
+    monkeypatch.setattr(parsing, "parse_many", spy)
     return calls
 
 

@@ -11,15 +11,15 @@ import pytest
 
 from claimkit import plots
 from claimkit.records import HEDGING_NAMES, SOURCE_TYPES, Analysis, entity_label
+from conftest import gold_path
 
-DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def gold_analysis() -> Analysis:
     text = (ROOT / "seeds" / "libya_haftar_moscow_2016.ar.txt").read_text(encoding="utf-8")
-    lines = (DATA / "libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gold_path("libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
     return plots.as_analysis([json.loads(x) for x in lines if x.strip()], text, doc="seed")
 
 
