@@ -33,10 +33,15 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("claimkit"))
 
 
-def cache_key(text: str, model: str, version: str) -> str:
-    """SHA-256 of the exact text, the model identity and claimkit's version."""
+def cache_key(text: str, model: str, version: str, parsed_text: str | None = None) -> str:
+    """SHA-256 of the exact text, the model identity and claimkit's version — and of the text
+    the parser reads (``parsed_text``, the cleaned text), so that a change to the cleaning
+    rules never reuses a parse of differently cleaned text."""
     h = hashlib.sha256()
-    for part in (f"format={FORMAT}", f"model={model}", f"version={version}", text):
+    parts = (f"format={FORMAT}", f"model={model}", f"version={version}", text)
+    if parsed_text is not None and parsed_text != text:
+        parts += (parsed_text,)
+    for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()

@@ -46,9 +46,7 @@ def prepare(text: str, *, model: str, cache: bool = True, max_chars: int | None 
     """
     check_text(text, max_chars)
     cleaned = clean(text)
-    # keyed on what the parser reads as well as on the input: a change to the cleaning rules
-    # (line breaks, boilerplate) must not reuse a parse of differently cleaned text
-    key = parse_cache.cache_key(text + "\x00" + cleaned.text, model, _version()) if cache else ""
+    key = parse_cache.cache_key(text, model, _version(), cleaned.text) if cache else ""
     prep = Prepared(text, cleaned, model, key)
     hit = parse_cache.load(prep.key) if cache else None
     if hit is not None:
