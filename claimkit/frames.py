@@ -31,7 +31,7 @@ from .lexicon import load, load_pairs, noun_type, strip_article, word_list
 from .normalize import strip_conjunction
 from .source_types import is_name_word
 from .treebank import Sent
-from .units import Unit, unit_of_word, units_of
+from .units import ABBREVIATION_DOT, Unit, unit_of_word, units_of
 
 #: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
 COMP_RE = re.compile(r"^[وف]?ب?ان(ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")
@@ -48,6 +48,9 @@ RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين
 PRONOUN_SUBJECTS = {"هو", "هي", "هم", "هما", "هن"}
 #: Largest number of orthographic words between a cue and its complementizer.
 MAX_GAP = 22
+#: Extra reach when a relative clause stands in that gap ("وأشار فياض في رده على سؤال وجهه إليه
+#: النائب … إلى أن").
+RELATIVE_EXTRA_GAP = 12
 #: Hedge predicates that open a new coordinated clause ("، ومن المنتظر أن…") and end the content.
 CLAUSE_OPENERS = {("من", "المنتظر"), ("من", "المقرر"), ("من", "المتوقع"), ("من", "المرجح"), ("من", "المحتمل")}
 
@@ -150,6 +153,8 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
         u = units[j]
         if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES:
             quote_depth ^= 1
+        if not u.punct and not quote_depth and _cue_at(sent, u) == "participle" and _introduces_clause(units, j):
+            return j   # "… على حد سواء مشيرا إلى أن …": a participle with its own complement
         if u.punct and u.norm in COMMAS and not quote_depth and j + 1 < end:
             nxt = units[j + 1]
             after = units[j + 2] if j + 2 < end else None
@@ -162,6 +167,14 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
                 return j
         j += 1
     return end
+
+
+def _introduces_clause(units: list[Unit], j: int) -> bool:
+    """Is unit ``j`` followed by a complementizer, directly or after إلى/على/من (مشيرا إلى أن)?"""
+    k = j + 1
+    if k < len(units) and units[k].norm in COMP_PREPS and not units[k].punct:
+        k += 1
+    return k < len(units) and bool(COMP_RE.match(units[k].norm))
 
 
 def _trim(units: list[Unit], a: int, b: int) -> tuple[int, int] | None:
@@ -222,6 +235,9 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
     temporal = temporal_words()
     while j < limit:
         u = units[j]
+        if u.punct and u.norm == ABBREVIATION_DOT:
+            j += 1   # د. أحمد الحكيم
+            continue
         if u.punct:
             if u.norm in COMMAS and j + 1 < limit and _is_title(units[j + 1]):
                 j += 1
@@ -250,6 +266,9 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
                 (strip_article(units[j + 1].norm) in context_nouns() or _possessed(sent, units[j + 1])):
             break   # في كلمته، في رده، في سؤاله: the setting of the statement, not the speaker
+        if j > a and u.norm in ("على", "علي", "الى", "الي") and j + 1 < limit and \
+                _noun_forms(units[j + 1].norm) & non_report_nouns():
+            break   # شدد المصدر | على ضرورة…
         if j > a and _possessed(sent, u) and _definite_noun(sent, units[j - 1]):
             break   # الرئيس | دعوته: a noun with a possessive after a definite noun is the object
         if j > a and _circumstantial(sent, u, units[j - 1]):
@@ -531,6 +550,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
     """
     limit = min(len(units), cu + 1 + MAX_GAP)
     relative_seen = verb_seen = clause_break = False
+    extended = False
     verbs: list[int] = []
     j = cu + 1
     while j < limit:
@@ -559,6 +579,8 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             return "c", j, None
         if u.norm in RELATIVES or u.norm in ("حيث",):
             relative_seen = True
+        if relative_seen and not extended:   # a relative clause lengthens the subject or setting
+            limit, extended = min(len(units), limit + RELATIVE_EXTRA_GAP), True
         kind = _cue_at(sent, u)
         if kind == "participle" and units[j - 1].punct and units[j - 1].norm in COMMAS:
             return "", j, None  # "وجدت الأمر سهلاً، موضحةً: …": the participle reports on its own
@@ -572,6 +594,8 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             if _after_indefinite_noun(sent, units, j) or (
                     not verbs and not clause_break and _indefinite_subject(sent, units, cu + 1, j)):
                 relative_seen = True   # مسؤول | رفض الكشف عن هويته: an asyndetic relative clause
+                if not extended:
+                    limit, extended = min(len(units), limit + RELATIVE_EXTRA_GAP), True
             else:
                 verb_seen = True
                 verbs.append(j)
@@ -777,7 +801,7 @@ def _blocked_context(sent: Sent, cue: Cue, units: list[Unit], cu: int) -> str:
     if cue.kind == "verb" and strip_conjunction(prev.norm) in RELATIVES and \
             any(sent.words[i].upos == "PRON" for i in range(w.i + 1, units[cu].last + 1)):
         return "relative clause with a resumptive object"
-    if cue.kind == "participle":
+    if cue.kind == "participle" and not _introduces_clause(units, cu):
         p = sent.words[prev.last]
         if p.upos in ("NOUN", "ADJ") and not prev.norm.startswith("ال") and p.feat("Definite") in ("Ind", "") \
                 and not COMP_RE.match(prev.norm) and not _has_finite_verb(sent, prev) and not _possessed(sent, prev):
@@ -875,7 +899,7 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     if any(units[m].norm in ("عن",) for m in range(max(cl + 1, k - 1), min(len(units), k + 2))):
         return None  # أعلن عن / كشف عن + topic: a topic, not a proposition
     obj_head = sent.words[units[k].first].norm if not units[k].punct else ""
-    if strip_article(obj_head) in performatives():
+    if strip_article(obj_head) in performatives() or strip_article(obj_head).rstrip("ا") in performatives():
         return None  # أعلن الاستقلال، توقع اتفاقية: a performative act, not a claim
     end = content_end(sent, units, k)
     r = _trim(units, k, end)

@@ -86,7 +86,7 @@ def _tagged(sent: Sent, nw: tuple[int, int]) -> bool:
 
 
 #: Prepositions that end a title window (a title's complements use باسم، لـ، في).
-WINDOW_PREPS = {"الى", "الي", "على", "علي", "عن", "مع", "من", "حول", "ضد"}
+WINDOW_PREPS = {"الى", "الي", "على", "علي", "مع", "من", "حول", "ضد"}   # عن stays: النائب عن دائرة نابلس
 
 
 def _window_end(sent: Sent, i: int) -> int:

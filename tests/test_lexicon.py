@@ -28,6 +28,14 @@ from claimkit.normalize import normalize_for_match
 CUES = [
     # --- cues.tsv: verbs of saying, announcing, believing, alleging, denying
     ("وقال مدرب الوداد إن الفريق سيعود أقوى في المباراة المقبلة.", "وقال", "say", "indirect"),
+    # --- document_phrases.tsv: "it is stated in" + a document
+    ("وجاء في البيان أن الحكومة ملتزمة بخفض العجز.", "وجاء في", "say", "indirect"),
+    ("وأصدرت النقابة بيانا جاء فيه أن الإضراب سيستمر.", "جاء فيه", "say", "indirect"),
+    ("ونشرت الهيئة رسالة جاء فيها أن التسجيل مفتوح حتى الشهر المقبل.", "جاء فيها", "say", "indirect"),
+    ("وورد في التقرير أن الديون تضاعفت خلال عامين.", "وورد في", "say", "indirect"),
+    ("وأعلنت الوزارة تقريرا ورد فيه أن الصادرات تراجعت.", "ورد فيه", "say", "indirect"),
+    ("ووزعت الشركة مذكرة ورد فيها أن الرواتب ستصرف مبكرا.", "ورد فيها", "say", "indirect"),
+    ("ويرد في الدستور أن السلطة القضائية مستقلة.", "ويرد في", "say", "indirect"),
     ("وأضاف الناطق باسم الجيش السوداني أن القوات استعادت السيطرة على الجسر.", "وأضاف", "say", "indirect"),
     ("وأوضح محافظ البنك المركزي أن معدل التضخم تراجع خلال الربع الأخير.", "وأوضح", "say", "indirect"),
     ("أعلنت وزارة الصحة الأردنية أن عدد الإصابات انخفض إلى النصف.", "أعلنت", "reveal", "indirect"),
@@ -407,7 +415,8 @@ def test_every_entry_has_a_sentence(by_sentence):
     missing = sorted({e.lemma for e in lex.entries} - lemmas)
     assert not missing, f"cues.tsv rows without a test sentence: {missing}"
     found = [normalize_for_match(t) for t, *_ in CUES if by_sentence[t]]
-    for name, phrases in (("source_phrases.tsv", lex.source_phrases), ("impersonal.tsv", lex.impersonal)):
+    for name, phrases in (("source_phrases.tsv", lex.source_phrases), ("impersonal.tsv", lex.impersonal),
+                          ("document_phrases.tsv", lex.document_phrases)):
         for words in phrases:
             phrase = " ".join(words).rstrip("+")
             assert any(phrase in t for t in found), f"{name}: no test sentence with a claim for «{phrase}»"
