@@ -48,6 +48,8 @@ RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين
 PRONOUN_SUBJECTS = {"هو", "هي", "هم", "هما", "هن"}
 #: Largest number of orthographic words between a cue and its complementizer.
 MAX_GAP = 22
+#: Prepositions after which a cue-like word is a verbal noun (في رده، بعد إعلانه), not a verb.
+SETTING_PREPS = {"في", "ب", "ل", "على", "علي", "الى", "الي", "من", "عن", "بعد", "قبل", "خلال", "اثناء", "عقب"}
 #: Extra reach when a relative clause stands in that gap ("وأشار فياض في رده على سؤال وجهه إليه
 #: النائب … إلى أن").
 RELATIVE_EXTRA_GAP = 12
@@ -522,7 +524,7 @@ def _quoted_name_end(sent: Sent, units: list[Unit], j: int, limit: int) -> int |
     return None
 
 
-def _quote_is_speech(sent: Sent, units: list[Unit], j: int) -> bool:
+def _quote_is_speech(sent: Sent, units: list[Unit], j: int, near: bool = False) -> bool:
     """A quotation opened at ``j`` reports words when it runs to the end of the sentence
     (or is long): a short quoted term (بقولهم "ماري نوستروم") does not."""
     words = 0
@@ -531,7 +533,8 @@ def _quote_is_speech(sent: Sent, units: list[Unit], j: int) -> bool:
         if u.punct and u.norm in CLOSE_QUOTES:
             rest = [x for x in units[m + 1:] if not (x.punct and x.norm in STOP_PUNCT)]
             next_cue = bool(rest) and not rest[0].punct and bool(_cue_at(sent, rest[0]))
-            return words >= 3 and (not rest or words >= 6 or next_cue)   # "…" وأضاف "…": speech
+            # "…" وأضاف "…", and a quotation right after the cue and its subject, are speech
+            return words >= 3 and (not rest or words >= 6 or next_cue or near)
         if u.punct and u.norm in STOP_PUNCT and words >= 3:
             continue
         if not u.punct:
@@ -565,7 +568,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
                 if end is not None and j == cu + 1 and not (end + 1 < limit and COMP_RE.match(units[end + 1].norm)):
                     end = None   # right after the cue only a quoted name followed by أن is a subject
                 if end is None:
-                    return ("q", j, None) if _quote_is_speech(sent, units, j) else ("", j, None)
+                    return ("q", j, None) if _quote_is_speech(sent, units, j, near=j <= cu + 3) else ("", j, None)
                 j = end
             elif u.norm in COMMAS and j + 1 < limit and not _is_apposition(sent, units[j + 1]):
                 clause_break = True
@@ -582,6 +585,8 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if relative_seen and not extended:   # a relative clause lengthens the subject or setting
             limit, extended = min(len(units), limit + RELATIVE_EXTRA_GAP), True
         kind = _cue_at(sent, u)
+        if kind and not units[j - 1].punct and units[j - 1].norm in SETTING_PREPS:
+            kind = ""   # في رده، بعد تصريحه: after a preposition the word is a noun, not a verb
         if kind == "participle" and units[j - 1].punct and units[j - 1].norm in COMMAS:
             return "", j, None  # "وجدت الأمر سهلاً، موضحةً: …": the participle reports on its own
         if kind == "participle":

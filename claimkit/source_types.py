@@ -165,9 +165,11 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
                 and len(run) == 1 and sent.words[run[0]].norm.endswith("ي") and len(sent.words[run[0]].norm) >= 4:
             continue        # مسؤول أوروبي: a nisba adjective after an indefinite head, not a name
         if run and not any(sent.words[i].upos in ("X", "PROPN") for i in run) and run[0] != head and \
-                not (prev is not None and (noun_type(prev.norm) or prev.upos in ("ADJ", "PRON", "PUNCT")
+                not (prev is not None and (noun_type(prev.norm) and (prev.norm.startswith("ال") or prev.i == head)
+                                           or prev.upos in ("ADJ", "PRON", "PUNCT")
                                            or prev.norm.startswith("ال"))):
-            continue        # untagged words count as a name only at the head or after a title
+            continue        # untagged words count as a name only at the head or after a definite title
+                            # (رئيس قطاع: the genitive of a title in construct is not a name)
         if run:
             cleaned.append(run)
     if not cleaned:
@@ -177,6 +179,8 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
             return run[0], run[-1]
     for run in cleaned:
         prev = sent.words[run[0] - 1] if run[0] > 0 else None
+        if prev is not None and prev.text == "." and prev.i > first:
+            prev = sent.words[prev.i - 1]   # د. أحمد الحكيم: the abbreviated title
         if prev is not None and prev.i >= first and (noun_type(prev.norm).startswith("title")
                                                      or noun_type(prev.norm) == "official"):
             return run[0], run[-1]
