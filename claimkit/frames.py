@@ -202,17 +202,35 @@ def _strip_wrapping_quotes(text: str, units: list[Unit], a: int, b: int) -> tupl
     return r or (a, b)
 
 
-def _quoted_words(units: list[Unit], a: int, b: int) -> int:
-    """Largest number of words inside one quoted fragment of units [a, b)."""
-    best, inside, n = 0, False, 0
-    for u in units[a:b]:
-        if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES:
-            if inside:
-                best = max(best, n)
-            inside, n = not inside, 0
-        elif inside and not u.punct:
-            n += 1
-    return best
+#: Nouns that name what follows them in quotation marks (منظمة "أصوات في البرية"، عملية "…"،
+#: بعنوان "…"): such a quotation is a name or a title, not the speaker's words.
+NAMING_NOUNS = {"اسم", "باسم", "بعنوان", "عنوان", "شعار", "عمليه", "كتيبه", "مشروع", "برنامج", "حمله", "مبادره",
+                "خطه", "كتاب", "فيلم", "مسلسل", "اغنيه", "روايه", "مسرحيه", "قانون", "بيان"}
+
+
+def _quoted_speech(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
+    """Does units [a, b) hold a quoted fragment of the speaker's words ("mixed" content)?
+
+    A quotation of only tagged names, or one right after a noun that it names (an
+    organization, outlet or document noun, or منظمة/عملية/بعنوان…), is a name or a title —
+    "a scare-quoted term or a quoted name does not make a claim mixed" (ANNOTATION.md)."""
+    k = a
+    while k < b:
+        u = units[k]
+        if not (u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES):
+            k += 1
+            continue
+        end = next((m for m in range(k + 1, b) if units[m].punct and units[m].norm in OPEN_QUOTES + CLOSE_QUOTES), b)
+        words = [units[m] for m in range(k + 1, end) if not units[m].punct]
+        before = units[k - 1] if k > 0 and not units[k - 1].punct else None
+        names_only = words and all(all(sent.words[i].upos in ("X", "PROPN") for i in range(w.first, w.last + 1))
+                                   for w in words)
+        naming = before is not None and (noun_type(before.norm) in ("organization", "media", "document")
+                                         or _noun_forms(before.norm) & NAMING_NOUNS)
+        if words and not names_only and not (naming and len(words) <= 4):
+            return True
+        k = end + 1
+    return False
 
 
 def _is_source_like(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
@@ -753,9 +771,13 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
     if not r:
         return None
     a, b = _strip_wrapping_quotes(text, units, *r) if mode == "direct" else r
-    if mode == "indirect" and _quoted_words(units, a, b) >= 2:
+    if mode == "indirect" and units[a].punct and units[a].norm in OPEN_QUOTES:
+        a, b = _strip_wrapping_quotes(text, units, a, b)
+        mode = "mixed"   # قال إن "…": the quotation wraps the clause after the complementizer
+        ev.append("quotation wrapping the clause after the complementizer → mixed")
+    elif mode == "indirect" and _quoted_speech(sent, units, a, b):
         mode = "mixed"
-        ev.append("quoted fragment inside the indirect content → mixed")
+        ev.append("quoted fragment of the speaker's words inside the indirect content → mixed")
     gap_end = merged if merged is not None else k
     frame = Frame(cue, cue_span, mode, (units[a].start, units[b - 1].end), evidence=ev)
     if merged is not None:
@@ -974,7 +996,7 @@ def _stated_in(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_sp
         return None
     mode = "indirect" if kind == "c" else "direct"
     ca, cb = _strip_wrapping_quotes(text, units, *r) if mode == "direct" else r
-    if mode == "indirect" and _quoted_words(units, ca, cb) >= 2:
+    if mode == "indirect" and _quoted_speech(sent, units, ca, cb):
         mode = "mixed"
     ev.append(f"source «{text[units[src[0]].start:units[src[1] - 1].end]}»: the document")
     return Frame(cue, cue_span, mode, (units[ca].start, units[cb - 1].end), _span(units, src), None, False, None,
