@@ -280,7 +280,7 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
             break
         if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")
                       or u.norm in DEMONSTRATIVES or u.norm == "عن" and (stop_at_an or
-                                                                       "نيابه" not in units[j - 1].norm)):
+                                                                       not _takes_an(sent, units[j - 1]))):
             # نقلت وكالة X عن مصادر…: the agency is the source; هذه/ذلك opens another phrase
             break
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
@@ -299,6 +299,13 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
             break
         j += 1
     return j
+
+
+def _takes_an(sent: Sent, u: Unit) -> bool:
+    """Does ``u`` govern a following عن inside a noun phrase (نيابة عن، الصادر عن، المسؤول عن)?
+    After other words عن belongs to the verb (أعرب الوزير | عن…، تحدث الخبير | عن…)."""
+    w = sent.words[u.last]
+    return "نيابه" in u.norm or w.upos in ("ADJ", "VERB") and u.norm.startswith("ال")
 
 
 def _possessed(sent: Sent, u: Unit) -> bool:
