@@ -654,3 +654,70 @@ def _check_static_export() -> None:
         raise StaticExportError("PNG/SVG export needs a local Chrome or Chromium and none was found: install one "
                                 "(Debian/Ubuntu: apt-get install chromium) or set BROWSER_PATH to its executable. "
                                 "claimkit never downloads a browser; .html export always works.")
+
+
+# ---------------------------------------------------------------------------
+# Groups of articles (outlets, sections, years)
+# ---------------------------------------------------------------------------
+
+def sourcing_profile_by(profile: "pd.DataFrame", group: str) -> "pd.DataFrame":
+    """:func:`sourcing_profile` rows pooled by a column (e.g. ``outlet``): one row per group, same columns.
+
+    ``doc`` holds the group name and ``claims`` the group's claims; the source-type and
+    hedged shares are weighted by claims (every claim of the group counts once), mean
+    hedging too; ``distinct_sources`` is summed over articles; the top-source shares are
+    the mean over the group's articles with claims (dependence is a property of each
+    article); ``top_source`` is empty. Adds ``articles``. Groups keep first-seen order.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, g in profile.groupby(group, sort=False):
+        n = int(g["claims"].sum())
+        w = g["claims"].astype(float)
+        row: dict[str, Any] = {"doc": str(name), "articles": len(g), "claims": n,
+                               "distinct_sources": int(g["distinct_sources"].sum())}
+        for col in (*SHARE_COLUMNS, "mean_hedging", "hedged_share"):
+            row[col] = float((g[col].fillna(0) * w).sum() / n) if n else math.nan
+        with_claims = g[g["claims"] > 0]
+        row.update({"top_source": "", "top_source_claim_share": float(with_claims["top_source_claim_share"].mean())
+                    if len(with_claims) else math.nan,
+                    "top_source_word_share": float(with_claims["top_source_word_share"].mean())
+                    if len(with_claims) else math.nan})
+        rows.append(row)
+    cols = ["doc", "articles", "claims", "distinct_sources", *SHARE_COLUMNS, "mean_hedging", "hedged_share",
+            "top_source", "top_source_claim_share", "top_source_word_share"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def profile_by_group(profile: "pd.DataFrame", group: str, value: str, title: str, value_title: str = "",
+                     percent: bool = True) -> "go.Figure":
+    """One row per group: a dot per article (hover: its ``doc``) over a bar at the group mean.
+
+    For questions such as "how much does each outlet's story lean on its top source":
+    ``value`` is a :func:`sourcing_profile` column, ``group`` the column to group by.
+    Articles whose value is NaN (no claims) are left out and counted in the hover.
+    """
+    import plotly.graph_objects as go
+
+    fig = _figure(title, xaxis_title=value_title or value, legend_title_text="")
+    data = profile[profile[value].notna()]
+    if data.empty:
+        return _empty_note(fig, "no articles with claims")
+    groups = list(dict.fromkeys(profile[group].astype(str)))
+    means = [float(data[data[group].astype(str) == g][value].mean()) if (data[group].astype(str) == g).any()
+             else math.nan for g in groups]
+    counts = [int((data[group].astype(str) == g).sum()) for g in groups]
+    fmt = ".0%" if percent else ".2f"
+    fig.add_trace(go.Bar(x=means, y=groups, orientation="h", name="mean of the articles", marker_color="#c6dbef",
+                         customdata=counts, hovertemplate=_Y + ": mean %{x:" + fmt + "} over %{customdata} articles"
+                         "<extra></extra>"))
+    fig.add_trace(go.Scatter(x=data[value].tolist(), y=data[group].astype(str).tolist(), mode="markers",
+                             name="one article", marker={"size": 10, "color": "#08519c", "opacity": 0.7,
+                                                         "line": {"width": 1, "color": "#fff"}},
+                             customdata=[isolate(d) for d in data["doc"]],
+                             hovertemplate="%{customdata}: %{x:" + fmt + "}<extra></extra>"))
+    _entity_axis(fig, groups)
+    if percent:
+        fig.update_xaxes(tickformat=".0%", range=[1.05, 0])
+    return _finish(fig, _rows_px(len(groups)))

@@ -230,7 +230,7 @@ def legend_html(records: Sequence[Mapping[str, Any]], colors: Mapping[str, str])
     items = []
     for name, color in colors.items():
         label = html.escape(f"{isolate(name)} · {types[name]} · {counts[name]}")
-        items.append(f'<span class="ck-legend-entity" data-entity="{html.escape(name, quote=True)}" '
+        items.append(f'<span class="ck-legend-entity" dir="ltr" data-entity="{html.escape(name, quote=True)}" '
                      f'style="display:inline-block;margin:2px 6px;padding:1px 6px;border-radius:4px;'
                      f'background:{_rgba(color, 0.85)};color:#fff">{label}</span>')
     grey = "#555555"
