@@ -255,8 +255,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from .report import build_report
 
+    # The command as parsed (not sys.argv): the same options give the same provenance, however they were typed.
+    command = ["claimkit", "report", *args.inputs, "--out", args.out] + (["--conllu"] if args.conllu else []) \
+        + (["--title", args.title] if args.title else []) + (["--no-cache"] if args.no_cache else [])
     rep = build_report(args.inputs, args.out, conllu=args.conllu, title=args.title, stanza_dir=args.stanza_dir,
-                       cache=not args.no_cache, command_line=shlex.join(["claimkit", *sys.argv[1:]]))
+                       cache=not args.no_cache, command_line=shlex.join(command))
     print(f"report written to {rep.html} (notebook: {rep.notebook})", file=sys.stderr)
     return 0
 
