@@ -196,6 +196,8 @@ def _finish(fig: "go.Figure", plot_px: int | None = None) -> "go.Figure":
     """Top margin for the title lines and the legend rows; height from the plot area when given."""
     title = fig.layout.title.text or ""
     lines = (title.count("<br>") + 1) if title else 0
+    if fig.layout.title.subtitle.text:
+        lines += 1
     top = 14 + _TITLE_LINE_PX * lines + _LEGEND_ROW_PX * _legend_rows(fig) + 12
     fig.update_layout(margin={"t": max(top, 30)})
     if plot_px is not None:
@@ -350,9 +352,9 @@ def reliance(obj: Any) -> "go.Figure":
     if n["top_source"] is None:
         return _empty_note(_figure("How much does this story depend on its top source? (no claims found)"))
     title = (f"Top source {isolate(n['top_source'])}: {n['claim_share']:.0%} of the claims, "
-             f"{n['word_share']:.0%} of the attributed words"
-             "<br><sup>How much does this story depend on its top source?</sup>")
-    fig = _figure(title, barmode="stack", xaxis_title="share", legend_title_text="")
+             f"{n['word_share']:.0%} of the attributed words")
+    fig = _figure(title, barmode="stack", xaxis_title="share", legend_title_text="",
+                  title_subtitle_text="How much does this story depend on its top source?")
     measures = ["claims", "attributed words"]
     top = [n["claim_share"], n["word_share"]]
     fig.add_trace(go.Bar(y=measures, x=top, orientation="h", name=f"top source: {isolate(n['top_source'])}",

@@ -259,7 +259,7 @@ def test_legend_sits_between_title_and_plot_with_room(make, gold_analysis):
     fig = make(gold_analysis)
     legend = fig.layout.legend
     assert legend.yanchor == "bottom" and legend.y >= 1
-    lines = fig.layout.title.text.count("<br>") + 1
+    lines = fig.layout.title.text.count("<br>") + 1 + bool(fig.layout.title.subtitle.text)
     rows = plots._legend_rows(fig)
     assert rows >= 1
     assert fig.layout.margin.t >= 24 * lines + 24 * rows
