@@ -57,7 +57,7 @@ ROLE_COLORS: dict[str, str] = {"cue": "#C0392B", "source": "#1F77B4", "content":
 #: ``%{y}`` in a hover template, isolated so an Arabic label does not reorder the Latin text after it.
 _Y = f"{FSI}%{{y}}{PDI}"
 #: Plot-area height per bar/row and the minimum plot area (px).
-_ROW_PX, _MIN_PLOT_PX = 34, 220
+_ROW_PX, _MIN_PLOT_PX = 34, 160
 
 
 def _rows_px(n: int) -> int:
