@@ -221,6 +221,10 @@ def _entity_axis(fig: "go.Figure", entities: Sequence[str], bars: bool = True) -
     """
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(entities)), side="right",
                      automargin=True, type="category", ticklabelstandoff=8)
+    # Room for the labels reserved up front: plotly's automargin measures them before the Arabic
+    # web font is in, and JupyterLab then clipped the longest name at the right edge.
+    longest = max((len(str(e)) for e in entities), default=0)
+    fig.update_layout(margin={"r": max(40, int(8.5 * longest) + 30)})
     if bars:
         fig.update_xaxes(autorange="reversed")
 

@@ -49,3 +49,36 @@ def test_exported_html_draws_every_chart_offline(path, tmp_path):
     assert headless.charts_drawn(dom) == expected
     views = sum('class="claimkit-article"' in "".join(o.get("data", {}).get("text/html", "")) for o in outputs(path))
     assert dom.count('class="claimkit-article"') == views
+
+
+def test_notebook_renderer_bundles_json_html_and_png():
+    """What `fig.show()` stores after `notebook.setup()`: plotly JSON, HTML without plotly.js or CDN, PNG."""
+    import base64
+    import warnings
+
+    import plotly.io as pio
+
+    from claimkit import notebook, plots
+
+    old = pio.renderers.default
+    with warnings.catch_warnings():
+        notebook.setup()
+        try:
+            fig = plots.source_type_composition([{"source_type": "person", "cue_start": 0, "cue_end": 1,
+                                                  "content": "نص", "hedging_level": 1, "hedging": "neutral"}])
+            bundle = pio.renderers[notebook.RENDERER].to_mimebundle(fig.to_dict())
+            assert pio.renderers.default == notebook.RENDERER
+            # Stanza's progress bars in a kernel without ipywidgets: no warning box
+            from tqdm import TqdmWarning
+
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.warn("IProgress not found. Please update jupyter and ipywidgets.", TqdmWarning)
+            assert not caught
+        finally:
+            pio.renderers.default = old
+    assert bundle["application/vnd.plotly.v1+json"]["data"][0]["y"] == [1, 0, 0, 0, 0, 0, 0]
+    html = bundle["text/html"]
+    assert "Plotly.newPlot" in html and "cdn" not in html and len(html) < 100_000
+    if headless.browser() and notebook.png_available():
+        assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "window.Plotly" in notebook.plotlyjs_html() and len(notebook.plotlyjs_html()) > 1_000_000
