@@ -115,7 +115,7 @@ def render_pages(out_dir: Path = OUT, browser: str | None = None) -> list[Path]:
         nb04 = Path(tmp) / "04.html"
         nb04.write_text(body, encoding="utf-8")
         return [offline_screenshot(browser, rep.html, out_dir / "report.png", 1100, 2300),
-                offline_screenshot(browser, nb04, out_dir / "notebook_04_newswires.png", 1100, 2350)]
+                offline_screenshot(browser, nb04, out_dir / "notebook_04_newswires.png", 1100, 1990)]
 
 
 def main(argv: list[str] | None = None) -> int:
