@@ -133,3 +133,23 @@ def test_report_without_inputs_is_a_clear_error(tmp_path, capsys):
     assert "claimkit: error: no input files" in err and "Traceback" not in err
     assert main(["report", str(SEED), "--out", str(tmp_path / "r.pdf")]) == 2
     assert "--out NAME.html" in capsys.readouterr().err
+
+
+def test_report_on_gold_trees_needs_no_model(tmp_path):
+    """`--conllu`: the trees are analysed as they are; provenance says the model was not used."""
+    if not PADT_DEV.is_dir():
+        pytest.skip(f"{PADT_DEV} (PADT dev gold trees) is not beside the checkout")
+    from claimkit.report import build_report
+
+    inputs = [PADT_DEV / "padtdev02.ar.conllu", PADT_DEV / "padtdev03.ar.conllu"]
+    rep = build_report(inputs, tmp_path / "trees.html", conllu=True, title="Two wire stories",
+                       stanza_dir=tmp_path / "no-model-here")
+    nb = json.loads(rep.notebook.read_text(encoding="utf-8"))
+    methods = text_of(cell_outputs(nb, "ck-methods"), "text/markdown")
+    assert "| model identity | `not used (CoNLL-U trees)` |" in methods
+    for p in inputs:  # the trees and the texts their offsets point into
+        for f in (p, p.with_suffix("").with_suffix(".ar.txt")):
+            assert f"| `{f.name}` | `{hashlib.sha256(f.read_bytes()).hexdigest()}` |" in methods
+    page = rep.html.read_text(encoding="utf-8")
+    assert "<title>Two wire stories</title>" in page
+    assert page.count('<details class="ck-article"') == 2
