@@ -60,6 +60,9 @@ def input_files(inputs: Iterable[str | os.PathLike], conllu: bool = False) -> li
     if not files:
         raise ReportError("no input files: give articles (.txt/.html), a folder or a quoted glob"
                           + (" (with --conllu, *.conllu)" if conllu else ""))
+    missing = [str(p) for p in files if not Path(p).is_file()]
+    if missing:
+        raise ReportError(f"no such file: {', '.join(missing)}")
     return [Path(os.path.abspath(p)) for p in files]
 
 

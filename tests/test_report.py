@@ -133,6 +133,8 @@ def test_report_without_inputs_is_a_clear_error(tmp_path, capsys):
     assert "claimkit: error: no input files" in err and "Traceback" not in err
     assert main(["report", str(SEED), "--out", str(tmp_path / "r.pdf")]) == 2
     assert "--out NAME.html" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "r.html")]) == 2
+    assert "no such file" in capsys.readouterr().err
 
 
 def test_report_on_gold_trees_needs_no_model(tmp_path):
