@@ -193,16 +193,26 @@ def _legend_rows(fig: "go.Figure") -> int:
 
 
 def _finish(fig: "go.Figure", plot_px: int | None = None) -> "go.Figure":
-    """Top margin for the title lines and the legend rows; height from the plot area when given."""
+    """Title lines, then the legend rows, then the plot: margins and height sized to fit them.
+
+    The legend is placed in figure (container) coordinates right under the title, starting
+    at the left edge, so neither a long title nor a wide label column (which narrows the
+    plot area) can make the two overlap.
+    """
     title = fig.layout.title.text or ""
     lines = (title.count("<br>") + 1) if title else 0
-    if fig.layout.title.subtitle.text:
-        lines += 1
-    top = 14 + _TITLE_LINE_PX * lines + _LEGEND_ROW_PX * _legend_rows(fig) + 12
+    subtitle = bool(fig.layout.title.subtitle.text)
+    lines += subtitle
+    title_px = 14 + _TITLE_LINE_PX * lines + 12 * subtitle  # plotly sets the subtitle a little apart
+    rows = _legend_rows(fig)
+    top = title_px + _LEGEND_ROW_PX * rows + 12
     fig.update_layout(margin={"t": max(top, 30)})
     if plot_px is not None:
         bottom = fig.layout.margin.b or 50
         fig.update_layout(height=int(top + bottom + plot_px))
+    if rows and fig.layout.height:
+        fig.update_layout(legend={"xref": "container", "x": 0.01, "xanchor": "left", "yref": "container",
+                                  "y": 1 - (title_px + 2) / fig.layout.height, "yanchor": "top"})
     return fig
 
 

@@ -257,12 +257,15 @@ def test_arabic_names_in_latin_titles_and_labels_are_isolated(gold_analysis):
 def test_legend_sits_between_title_and_plot_with_room(make, gold_analysis):
     """The legend is above the plot area (never on the x-axis title) and the top margin holds title + legend."""
     fig = make(gold_analysis)
-    legend = fig.layout.legend
-    assert legend.yanchor == "bottom" and legend.y >= 1
+    legend, height, top = fig.layout.legend, fig.layout.height, fig.layout.margin.t
     lines = fig.layout.title.text.count("<br>") + 1 + bool(fig.layout.title.subtitle.text)
     rows = plots._legend_rows(fig)
     assert rows >= 1
-    assert fig.layout.margin.t >= 24 * lines + 24 * rows
+    assert top >= 24 * lines + 24 * rows
+    # in figure coordinates: starts under the title lines and ends above the plot area
+    assert legend.yref == "container" and legend.yanchor == "top"
+    legend_top_px = (1 - legend.y) * height
+    assert 24 * lines <= legend_top_px and legend_top_px + 24 * rows <= top
     assert fig.layout.height and fig.layout.height >= fig.layout.margin.t + fig.layout.margin.b + 150
 
 
