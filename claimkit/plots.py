@@ -601,7 +601,7 @@ def dependence_chart(profile: "pd.DataFrame",
     fig = _figure(title, barmode="group", xaxis_title="top source's share", legend_title_text="")
     if profile.empty:
         return _empty_note(fig, "no articles")
-    labels = [f"{isolate(d)} ({isolate(s) if isinstance(s, str) and s else '—'})"
+    labels = [f"{isolate(d)} · {isolate(s) if isinstance(s, str) and s else '—'}"
               for d, s in zip(profile["doc"], profile["top_source"])]
     for col, name, color in (("top_source_claim_share", "of claims", "#0072B2"),
                              ("top_source_word_share", "of attributed words", "#E69F00")):

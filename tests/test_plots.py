@@ -247,7 +247,7 @@ def test_arabic_names_in_latin_titles_and_labels_are_isolated(gold_analysis):
     assert fig.data[0].name == f"top source: {isolate(name)}"
     profile = plots.sourcing_profile([gold_analysis])
     dep = plots.dependence_chart(profile)
-    assert list(dep.data[0].y) == [f"seed ({isolate(name)})"]
+    assert list(dep.data[0].y) == [f"seed · {isolate(name)}"]
     # hover texts put the Arabic axis label in an isolate too
     assert plots.claims_per_entity(gold_analysis).data[0].hovertemplate.startswith("\u2068%{y}\u2069: ")
 
