@@ -8,6 +8,7 @@
     claimkit analyze corpus/ --out claims.parquet     # a folder or glob: corpus mode
     claimkit parse ARTICLE.txt > ARTICLE.conllu       # the parse claimkit uses
     claimkit evaluate --gold GOLD_DIR [--pred PRED.jsonl]
+    claimkit report corpus/ --out report.html         # offline HTML report + report.ipynb beside it
     claimkit download [--stanza-dir DIR]
     claimkit cache [--clear]
 
@@ -145,6 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--conllu", action="store_true", help="analyse the gold trees NAME.conllu instead of parsing")
     e.add_argument("--stanza-dir", metavar="DIR")
     e.add_argument("--no-cache", action="store_true")
+
+    r = sub.add_parser("report", help="write a reproducible HTML report (and its notebook) for articles",
+                       description="Analyse one article or a corpus and write a standalone offline HTML report: "
+                       "summary and sourcing profile per article, comparison charts, each article with its claims, "
+                       "a sources table and a methods section with provenance. The executed notebook is written "
+                       "beside it (NAME.ipynb). Needs the notebook extra: pip install 'claimkit[notebook]'.")
+    r.add_argument("inputs", nargs="+", metavar="FILE_DIR_OR_GLOB", help="articles, a folder or a quoted glob")
+    r.add_argument("--out", "-o", required=True, metavar="REPORT.html", help="the HTML file to write")
+    r.add_argument("--title", help="report title (default: the article name or the number of articles)")
+    r.add_argument("--conllu", action="store_true", help="inputs are CoNLL-U trees (in a folder: *.conllu)")
+    r.add_argument("--stanza-dir", metavar="DIR")
+    r.add_argument("--no-cache", action="store_true")
 
     d = sub.add_parser("download", help="download the official Stanza Arabic model",
                        description="Fetch the official Stanza Arabic model (tokenize, mwt, pos, lemma, depparse).")
@@ -291,6 +304,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import shlex
+
+    from .report import build_report
+
+    # The command as parsed (not sys.argv): the same options give the same provenance, however they were typed.
+    command = ["claimkit", "report", *args.inputs, "--out", args.out] + (["--conllu"] if args.conllu else []) \
+        + (["--title", args.title] if args.title else []) + (["--no-cache"] if args.no_cache else [])
+    rep = build_report(args.inputs, args.out, conllu=args.conllu, title=args.title, stanza_dir=args.stanza_dir,
+                       cache=not args.no_cache, command_line=shlex.join(command))
+    print(f"report written to {rep.html} (notebook: {rep.notebook})", file=sys.stderr)
+    return 0
+
+
 def cmd_download(args: argparse.Namespace) -> int:
     from .parsing import download
 
@@ -312,7 +339,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "download": cmd_download,
+COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "report": cmd_report,
+            "download": cmd_download,
             "cache": cmd_cache}
 
 

@@ -130,7 +130,7 @@ def test_tooltips_and_colours(gold):
     assert len(cue_tags) >= len(records)
     for a in cue_tags:
         r = records[int(a["data-claim"])]
-        assert f"cue: {render.entity_of(r)}" in a["title"]
+        assert f"cue: {render.isolate(render.entity_of(r))}" in a["title"]
         assert f"source type: {r['source_type']}" in a["title"]
         assert f"hedging: {r['hedging']} ({r['hedging_level']})" in a["title"]
         assert f"mode: {r['mode']}" in a["title"]
