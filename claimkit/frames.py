@@ -155,7 +155,8 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
         u = units[j]
         if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES:
             quote_depth ^= 1
-        if not u.punct and not quote_depth and _cue_at(sent, u) == "participle" and _introduces_clause(units, j):
+        if not u.punct and not quote_depth and _cue_at(sent, u) == "participle" and _introduces_clause(units, j) \
+                and not _predicate(units, j):
             return j   # "… على حد سواء مشيرا إلى أن …": a participle with its own complement
         if u.punct and u.norm in COMMAS and not quote_depth and j + 1 < end:
             nxt = units[j + 1]
@@ -169,6 +170,15 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
                 return j
         j += 1
     return end
+
+
+#: Copulas and negations: a participle after them is a predicate (ليس مستبعدا، بات مؤكدا), not a ḥāl.
+COPULAS = {"ليس", "ليست", "غير", "لا", "ما", "كان", "كانت", "بات", "باتت", "اصبح", "اصبحت", "يبدو", "بدا"}
+
+
+def _predicate(units: list[Unit], j: int) -> bool:
+    """Is the participle at unit ``j`` the predicate of a copula or negation right before it?"""
+    return j > 0 and not units[j - 1].punct and strip_conjunction(units[j - 1].norm) in COPULAS
 
 
 def _introduces_clause(units: list[Unit], j: int) -> bool:
@@ -835,6 +845,8 @@ def _blocked_context(sent: Sent, cue: Cue, units: list[Unit], cu: int) -> str:
     if cue.kind == "verb" and strip_conjunction(prev.norm) in RELATIVES and \
             any(sent.words[i].upos == "PRON" for i in range(w.i + 1, units[cu].last + 1)):
         return "relative clause with a resumptive object"
+    if cue.kind == "participle" and _predicate(units, cu):
+        return "predicate after a copula or negation (ليس مستبعدا أن…)"
     if cue.kind == "participle" and not _introduces_clause(units, cu):
         p = sent.words[prev.last]
         if p.upos in ("NOUN", "ADJ") and not prev.norm.startswith("ال") and p.feat("Definite") in ("Ind", "") \

@@ -158,8 +158,10 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
         elif prev is not None and run[0] > first and prev.upos == "NOUN" and not noun_type(prev.norm) \
                 and not prev.norm.startswith("ال"):
             continue        # قضية دافي: the genitive of a construct-state noun, not the speaker's name
-        elif prev is not None and run[0] > first and noun_type(prev.norm) in ("organization", "media", "document"):
-            continue        # ممثل شركة فايزر: the name of the company, not of the speaker
+        elif prev is not None and run[0] > first and noun_type(prev.norm) in ("organization", "media", "document") \
+                and not prev.norm.startswith("ال"):
+            continue        # ممثل شركة فايزر: the name of the company (a construct), not of the speaker;
+                            # after a definite noun (وزير الخارجية أحمد سالم) the name is the speaker's
         if run and prev is not None and run[0] == prev.i + 1 and prev.i == head and noun_type(prev.norm) \
                 and not prev.norm.startswith("ال") \
                 and len(run) == 1 and sent.words[run[0]].norm.endswith("ي") and len(sent.words[run[0]].norm) >= 4:
