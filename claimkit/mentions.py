@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .lexicon import noun_type, strip_article
 from .normalize import normalize_name
-from .source_types import FUNCTION_WORDS, is_name_word, name_words
+from .source_types import FUNCTION_WORDS, NAME_LINKS, _continues_name, is_name_word, name_words
 from .treebank import Sent
 
 #: Largest number of words from a title to the name it introduces.
@@ -80,9 +80,19 @@ def is_title(word_norm: str) -> bool:
 
 
 def _tagged(sent: Sent, nw: tuple[int, int]) -> bool:
-    """A mention's name must hold a word the tagger marked as a name (X/PROPN): untagged nouns
-    after a title are too often its genitive or object."""
-    return any(sent.words[i].upos in ("X", "PROPN") for i in range(nw[0], nw[1] + 1))
+    """Is the run a believable name? It holds a word the tagger marked as a name (X/PROPN), or —
+    the weak tagger often misses names — it has two words or more and the shape of a name: a
+    linking word (بن، ولد، أبو، عبد) or a family name with the article (فاروق العقدة), or it follows
+    a definite title directly (الدكتور فاروق العقدة). Untagged nouns after a title are otherwise
+    too often its genitive or object."""
+    words = [sent.words[i] for i in range(nw[0], nw[1] + 1)]
+    if any(w.upos in ("X", "PROPN") for w in words):
+        return True
+    if len(words) < 2:
+        return False
+    prev = sent.words[nw[0] - 1] if nw[0] > 0 else None
+    return any(w.norm in NAME_LINKS for w in words) or words[-1].norm.startswith("ال") or \
+        (prev is not None and prev.norm.startswith("ال") and is_title(prev.norm))
 
 
 #: Prepositions that end a title window (a title's complements use باسم، لـ، في).
@@ -119,11 +129,16 @@ def find_mentions(text: str, sents: list[Sent]) -> list[Mention]:
             if nw and nw[0] > i and nw not in seen and _tagged(sent, nw):
                 seen.add(nw)
                 desc, poss = descriptor(sent, i, nw[0] - 1)
+                after = nw[1] + 1   # a second title in apposition: الدكتور فاروق العقدة محافظ البنك المركزي
+                if after < len(sent.words) and is_title(sent.words[after].norm):
+                    more, p2 = descriptor(sent, after, _window_end(sent, after))
+                    desc, poss = desc | more, poss or p2
                 out.append(_mention(text, sent, nw, desc, poss))
                 continue
             # a name right before the title: "أحمد ماهر وزير الخارجية"
             j = i - 1
-            while j >= 0 and is_name_word(sent, sent.words[j]):
+            while j >= 0 and (is_name_word(sent, sent.words[j]) or
+                              _continues_name(sent, sent.words[j]) and j > 0 and is_name_word(sent, sent.words[j - 1])):
                 j -= 1
             if j < i - 1 and (j < 0 or not is_title(sent.words[j].norm)):
                 nw = name_words(sent, j + 1, i - 1)

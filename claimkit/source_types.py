@@ -94,10 +94,25 @@ def _attached(sent: Sent, i: int, run: list[int]) -> bool:
     return w.head in run and w.deprel in ("flat", "flat:name", "nmod", "compound", "appos") and w.upos == "NOUN"
 
 
+#: Definite adjectives that describe a named person rather than end the name (فلان السابق).
+NAME_DESCRIPTORS = {"السابق", "السابقه", "الجديد", "الجديده", "الحالي", "الحاليه", "الراحل", "الراحله", "الاول",
+                    "الثاني", "الثالث", "الاكبر", "الاصغر", "نفسه", "ذاته", "ايضا"}
+
+
 def _is_article_surname(sent: Sent, w: Word) -> bool:
-    """A family name written with the article after a first name (أيمن الصفدي، محمد الأمين)."""
-    return w.norm.startswith("ال") and not noun_type(w.norm) and (
-        w.upos in ("X", "PROPN") or w.norm.endswith("ي") and w.upos in ("NOUN", "ADJ"))
+    """A family name written with the article after a first name (أيمن الصفدي، محمد الأمين،
+    فاروق العقدة after a tagged first name)."""
+    if not w.norm.startswith("ال") or noun_type(w.norm) or w.norm in NAME_DESCRIPTORS:
+        return False
+    prev = sent.words[w.i - 1] if w.i > 0 else None
+    nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
+    # an untagged definite word after a tagged first name ends the name only where the noun
+    # phrase ends (before punctuation, a verb, a title or أن): فاروق العقدة محافظ…، not كيلي البالغة من…
+    ends_phrase = nxt is None or nxt.is_punct or nxt.upos in ("VERB", "AUX", "SCONJ") or \
+        noun_type(nxt.norm).startswith("title") or noun_type(nxt.norm) == "official"
+    return w.upos in ("X", "PROPN") or w.norm.endswith("ي") and w.upos in ("NOUN", "ADJ") or \
+        w.upos in ("NOUN", "ADJ") and prev is not None and prev.upos in ("X", "PROPN") and \
+        not prev.norm.startswith("ال") and ends_phrase
 
 
 def _continues_name(sent: Sent, w: Word) -> bool:

@@ -73,6 +73,13 @@ def test_titles_and_names(text, cue, entity, source_type):
     assert (c.entity, c.source_type) == (entity, source_type)
 
 
+def test_a_second_title_in_apposition_describes_the_person_too():
+    text = ("التقى الدكتور فاروق العقدة محافظ البنك المركزي وفدا من المستثمرين. "
+            "وقال محافظ البنك المركزي إن أسعار الفائدة ستبقى دون تغيير.")
+    c = by_cue(text)["وقال"]
+    assert (c.entity, c.source_type) == ("فاروق العقدة", "person")
+
+
 def test_a_title_refers_to_the_person_introduced_in_a_sentence_without_a_claim():
     text = ("استقبل الرئيس الموريتاني أحمد ولد سالم وفدا من رجال الأعمال في نواكشوط. "
             "وأكد الرئيس الموريتاني أن بلاده تشجع الاستثمار الأجنبي.")
