@@ -20,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2   # bump when what a cached parse holds changes (2: paragraphs are blank-line separated)
 
 
 def cache_dir() -> Path:

@@ -21,8 +21,8 @@ decision carries its reason, which ``Claim.explain()`` shows:
 5. **Dropped and pronoun subjects** (وتابع أنه…، لكنه أوضح) take, nearest first: the subject of
    an earlier verb of the same sentence ("تحدث الدكتور فلان وقال إن…"); the current speaker —
    the most recent claim whose source agrees in gender and number, within
-   :data:`MAX_SENTENCES_BACK` sentences (across paragraph breaks when the sentence opens with
-   و/ف/ثم); or the subject of the previous sentence's main verb when that
+   :data:`MAX_SENTENCES_BACK` sentences (into the previous paragraph when the sentence opens
+   with و/ف/ثم); or the subject of the previous sentence's main verb when that
    sentence has no claim ("تحدث الوزير في المؤتمر عن الخطة. وأكد أن…"). A ``# newdoc`` is
    never crossed.
 6. Claims nested inside another claim's content ("وأوضح أن المكتب أكد أن…") are the
@@ -214,16 +214,18 @@ class Linker:
     # -- the current speaker ------------------------------------------------------------
     def _in_reach(self, sent: Sent, si: int) -> bool:
         """Sentence ``si`` may hold the antecedent of a dropped subject in ``sent``: at most
-        :data:`MAX_SENTENCES_BACK` sentences back, in the same document, and across paragraph
-        breaks only when ``sent`` opens with a continuing conjunction (و/ف/ثم): news paragraphs
-        are often one sentence long, and "وأضاف" opening a paragraph continues the speaker above."""
+        :data:`MAX_SENTENCES_BACK` sentences back, in the same document, in the same paragraph or
+        in the paragraph just before when ``sent`` opens with a continuing conjunction (و/ف/ثم):
+        "وأضاف" opening a paragraph continues the speaker above. (Paragraphs are separated by a
+        blank line; a single line break only ends a sentence.)"""
         prev = self.sents[si]
         if sent.index - si > MAX_SENTENCES_BACK or prev.docid != sent.docid:
             return False
         if prev.paragraph == sent.paragraph:
             return True
         opener = sent.words[0] if sent.words else None
-        return opener is not None and (opener.norm in ("و", "ف", "ثم") or opener.upos == "CCONJ")
+        return prev.paragraph == sent.paragraph - 1 and opener is not None and \
+            (opener.norm in ("و", "ف", "ثم") or opener.upos == "CCONJ")
 
     def _antecedent(self, sent: Sent, gender: str, number: str, before: int) -> Link:
         """Rule 5 for a dropped subject whose cue is word ``before`` of ``sent``."""

@@ -183,7 +183,9 @@ class StanzaBuilder:
             first = s.tokens[0].start_char + offset
             if self._prev_end is not None:
                 gap = text[self._prev_end:first]
-                if "\n\n" in gap or ("\n" in gap and not gap.strip(" \n")):
+                if gap.count("\n") >= 3:
+                    # a blank line in the input (cleaning doubles every line break, so that a line
+                    # break ends a sentence): a new paragraph. A single line break keeps the paragraph.
                     self._para += 1
             for ti, tok in enumerate(s.tokens):
                 ts, te = tok.start_char + offset, tok.end_char + offset
