@@ -341,8 +341,15 @@ def _prepare_out(out: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for p in list(folder.glob("part-*.parquet")) + [folder / FAILURES_NAME]:
             p.unlink(missing_ok=True)
+        _remove_stray_temporaries(folder)
     except OSError as exc:
         raise DistributedError(f"{out}: cannot use as the output folder ({exc.strerror or exc})") from None
+
+
+def _remove_stray_temporaries(folder: Path) -> None:
+    """Remove the hidden temporary files of partitions whose worker was killed while writing."""
+    for p in folder.glob(".part-*.parquet.*.tmp"):
+        p.unlink(missing_ok=True)
 
 
 def _write_failures(run: DatasetRun) -> None:
@@ -448,6 +455,8 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
             run.summary.add(r)
             run.summary.claims += n
     _write_failures(run)
+    if not is_url(out_s):
+        _remove_stray_temporaries(Path(out_s))
     run.seconds = time.perf_counter() - t0
     return run
 
