@@ -380,9 +380,12 @@ def _show_progress(futures: list, progress: bool | None) -> None:
     from distributed.utils import is_kernel
 
     if is_kernel() and progress is not False:
-        from IPython.display import display
+        try:  # the widget needs ipywidgets; without it the notebook shows no bar
+            from IPython.display import display
 
-        display(dask_progress(futures, notebook=True))
+            display(dask_progress(futures, notebook=True))
+        except ImportError:
+            pass
         return
     if progress is None:
         progress = sys.stderr.isatty()
