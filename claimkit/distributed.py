@@ -31,10 +31,12 @@ single-machine ``--out x.parquet`` run; files starting with ``_`` are not part o
 
 Failures. A document that fails (missing, not UTF-8, not Arabic…) is recorded and the run goes
 on. A worker process that dies (killed, out of memory) has its batch re-run on another worker
-by the scheduler, up to ``distributed.scheduler.allowed-failures`` times (default 3); a batch
-that kills that many workers is recorded as failed, document by document, and the run goes on.
-A task that raises an unexpected error is retried ``retries`` times. Because a batch always
-writes the same file, a re-run replaces it: no document is lost or written twice. Errors that
+by the scheduler, up to ``distributed.scheduler.allowed-failures`` times (default 3). A batch
+that kills that many workers (``KilledWorker``) is run again one document at a time
+(``part-I-J.parquet`` for its document ``J``; ``part-I.parquet`` is removed), so that only a
+document that kills its worker on its own is lost, recorded as failed. A task that raises an
+unexpected error is retried ``retries`` times. Because a batch (or document) always writes the
+same file, a re-run replaces it: no document is lost or written twice. Errors that
 concern the whole run (no Stanza model on a worker, an output folder the workers cannot see)
 stop it with a :class:`~claimkit.errors.ClaimkitError`.
 
@@ -82,6 +84,8 @@ if TYPE_CHECKING:
 
 #: Name of batch ``i``'s file inside the output folder (zero-padded: name order is input order).
 PART_NAME = "part-{:06d}.parquet"
+#: Document ``j`` of batch ``i`` when a batch that kept killing workers is retried one document at a time.
+SUBPART_NAME = "part-{:06d}-{:04d}.parquet"
 #: The failures file inside the output folder (``_`` keeps it out of the Parquet dataset).
 FAILURES_NAME = "_failures.jsonl"
 DEFAULT_RETRIES = 2
@@ -262,11 +266,14 @@ def _run(paths: Sequence[str], **options: Any) -> list[DocResult]:
     return results
 
 
-def _write_partition(records: list[dict[str, Any]], out: str, index: int) -> None:
-    """Write one batch's records to ``out/part-…parquet`` atomically (a re-run replaces it)."""
+def _part_name(index: int, sub: int | None) -> str:
+    return PART_NAME.format(index) if sub is None else SUBPART_NAME.format(index, sub)
+
+
+def _write_partition(records: list[dict[str, Any]], out: str, name: str) -> None:
+    """Write one batch's records to ``out/name`` atomically (a re-run replaces it)."""
     from .writers import OutputFormatError, RecordWriter
 
-    name = PART_NAME.format(index)
     try:
         if is_url(out):
             fs, root = _fs(out)
@@ -285,16 +292,18 @@ def _write_partition(records: list[dict[str, Any]], out: str, index: int) -> Non
             from None
 
 
-def analyze_partition(index: int, paths: Sequence[str], out: str, *, cache: bool = True,
+def analyze_partition(index: int, paths: Sequence[str], out: str, *, sub: int | None = None, cache: bool = True,
                       stanza_dir: str | None = None, max_chars: int | None = None,
                       conllu: bool = False) -> list[tuple[DocResult, int]]:
-    """The task for batch ``index``: analyse ``paths``, write their records to ``out``.
+    """The task for batch ``index``: analyse ``paths``, write their records to ``out``
+    (``part-INDEX.parquet``, or ``part-INDEX-SUB.parquet`` for document ``sub`` of a batch
+    retried one document at a time).
 
     Returns, per document and in input order, its :class:`DocResult` without the analysis
     (the records are in the file) and its number of claims.
     """
     results = _run(list(paths), cache=cache, stanza_dir=stanza_dir, max_chars=max_chars, conllu=conllu)
-    _write_partition([rec for r in results for rec in r.records()], out, index)
+    _write_partition([rec for r in results for rec in r.records()], out, _part_name(index, sub))
     rows = []
     for r in results:
         n = len(r.analysis) if r.ok and r.analysis is not None else 0
@@ -344,6 +353,17 @@ def _prepare_out(out: str) -> None:
         _remove_stray_temporaries(folder)
     except OSError as exc:
         raise DistributedError(f"{out}: cannot use as the output folder ({exc.strerror or exc})") from None
+
+
+def _remove_part(out: str, name: str) -> None:
+    """Remove a partition file (a batch about to be retried document by document may have written it)."""
+    if is_url(out):
+        fs, root = _fs(out)
+        path = f"{root.rstrip('/')}/{name}"
+        if fs.exists(path):
+            fs.rm(path)
+    else:
+        Path(out, name).unlink(missing_ok=True)
 
 
 def _remove_stray_temporaries(folder: Path) -> None:
@@ -431,22 +451,45 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
     keys = [f"claimkit-batch-{i:06d}-{run_id}" for i in range(len(batches))]
     futures = client.map(analyze_partition, range(len(batches)), batches, key=keys, retries=retries, out=out_s,
                          cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu)
-    position = {f.key: i for i, f in enumerate(futures)}
+    position: dict[str, tuple[int, int | None]] = {f.key: (i, None) for i, f in enumerate(futures)}
+    # results by batch; a batch split into single documents collects them by document
     rows: list[list[tuple[DocResult, int]] | None] = [None] * len(batches)
+    split: dict[int, list[list[tuple[DocResult, int]] | None]] = {}
+    options = dict(out=out_s, cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu)
+    live = list(futures)
     try:
         _show_progress(futures, progress)
-        for fut in as_completed(futures):
-            i = position[fut.key]
+        pending = as_completed(futures)
+        for fut in pending:
+            i, sub = position[fut.key]
             if fut.status == "error":
                 exc = fut.exception()
                 if isinstance(exc, ClaimkitError):
                     raise exc
-                rows[i] = _lost_batch(batches[i], exc)
+                if sub is None and len(batches[i]) > 1 and type(exc).__name__ == "KilledWorker":
+                    # the batch kept killing workers: retry its documents one by one, so that only
+                    # the culprit is lost
+                    _remove_part(out_s, PART_NAME.format(i))
+                    split[i] = [None] * len(batches[i])
+                    for j, path in enumerate(batches[i]):
+                        f = client.submit(analyze_partition, i, [path], sub=j, retries=retries,
+                                          key=f"claimkit-doc-{i:06d}-{j:04d}-{run_id}", **options)
+                        position[f.key] = (i, j)
+                        live.append(f)
+                        pending.add(f)
+                    continue
+                result = _lost_batch(batches[i] if sub is None else [batches[i][sub]], exc)
             else:
-                rows[i] = fut.result()
+                result = fut.result()
+            if sub is None:
+                rows[i] = result
+            else:
+                split[i][sub] = result
+                if all(part is not None for part in split[i]):
+                    rows[i] = [row for part in split[i] for row in part]  # type: ignore[union-attr]
             fut.release()
     finally:
-        client.cancel([f for f in futures if not f.done()])
+        client.cancel([f for f in live if not f.done()])
 
     run = DatasetRun(out=out_s, partitions=len(batches))
     for batch_rows in rows:

@@ -177,10 +177,18 @@ def test_fsspec_inputs_and_output(dist_run, cache_dir, folder):
     assert json.loads(mem.cat_file(f"/ck-out/{FAILURES_NAME}"))["doc"] == "missing"
 
 
-def test_killed_worker_loses_nothing(dist_run, folder, tmp_path):
-    """SIGKILL a worker process while it runs a batch: the batch is re-run elsewhere, nothing lost or doubled."""
+@pytest.mark.parametrize("allowed_failures", [3, 0], ids=["batch-rerun", "batch-split"])
+def test_killed_worker_loses_nothing(allowed_failures, dist_run, folder, tmp_path):
+    """SIGKILL a worker process while it runs a batch: nothing is lost or written twice.
+
+    With Dask's default (3 allowed failures) the scheduler re-runs the batch on another worker.
+    With 0, the batch fails at once with KilledWorker and claimkit re-runs its documents one by one.
+    """
+    import dask
+
     out = tmp_path / "claims"
-    with _local_cluster(2) as cluster, Client(cluster) as c:
+    with dask.config.set({"distributed.scheduler.allowed-failures": allowed_failures}), \
+            _local_cluster(2) as cluster, Client(cluster) as c:
         pids = c.run(os.getpid)
         done: dict = {}
 
@@ -195,7 +203,8 @@ def test_killed_worker_loses_nothing(dist_run, folder, tmp_path):
         victim, deadline = None, time.monotonic() + 120
         while victim is None and time.monotonic() < deadline and th.is_alive():
             for addr, keys in c.processing().items():
-                if addr in pids and any(str(k).startswith("claimkit-batch") for k in keys):
+                batch = next((str(k) for k in keys if str(k).startswith("claimkit-batch")), None)
+                if addr in pids and batch:
                     victim = addr
                     break
             time.sleep(0.02)
@@ -206,8 +215,18 @@ def test_killed_worker_loses_nothing(dist_run, folder, tmp_path):
         assert pids[victim] not in c.run(os.getpid).values()  # the worker really died (its nanny restarted one)
     kept = done["run"]
     assert [(r.doc, r.error) for r in kept.results] == [(r.doc, r.error) for r in dist_run.results]
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in Path(dist_run.out).iterdir())
     assert pq.read_table(out).to_pylist() == pq.read_table(dist_run.out).to_pylist()
+    names = sorted(p.name for p in out.iterdir())
+    if allowed_failures:
+        assert names == sorted(p.name for p in Path(dist_run.out).iterdir())
+    else:  # the killed batch (and any other batch queued on that worker) has a file per document instead
+        i = int(batch.split("-")[2])
+        assert f"part-{i:06d}.parquet" not in names
+        for k in range(dist_run.partitions):
+            subs = [n for n in names if n.startswith(f"part-{k:06d}-")]
+            assert (f"part-{k:06d}.parquet" in names) != bool(subs)
+            assert subs in ([], [f"part-{k:06d}-0000.parquet", f"part-{k:06d}-0001.parquet"])
+        assert f"part-{i:06d}-0000.parquet" in names
 
 
 def test_scheduler_and_worker_started_with_the_dask_command(dist_run, folder, tmp_path, capsys):
