@@ -383,6 +383,29 @@ def _write_failures(run: DatasetRun) -> None:
         write_text_atomic(text, Path(run.out, FAILURES_NAME))
 
 
+def _worker_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def check_workers(client: "Client") -> None:
+    """Raise :class:`DistributedError` unless every connected worker runs this claimkit version.
+
+    A worker without claimkit would fail every batch, one with another version would give other
+    records (and other parse-cache keys). Workers that join later are not checked.
+    """
+    from . import __version__
+
+    found = client.run(_worker_version, on_error="return")
+    bad = {w: v for w, v in found.items() if v != __version__}
+    if bad:
+        w, v = next(iter(bad.items()))
+        what = f"claimkit {v}" if isinstance(v, str) else f"no usable claimkit ({type(v).__name__}: {v})"
+        raise DistributedError(f"{len(bad)} of {len(found)} Dask workers have {what} (e.g. {w}); this client has "
+                               f"claimkit {__version__}: install the same claimkit on every worker")
+
+
 def _lost_batch(paths: Sequence[str], exc: BaseException) -> list[tuple[DocResult, int]]:
     from .pipeline import doc_name
 
@@ -427,7 +450,8 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
     notebook). The other options are those of :func:`claimkit.corpus.analyze_corpus`.
     Previous ``part-*.parquet`` files and the failures file in ``out`` are removed first.
     Raises :class:`~claimkit.errors.ClaimkitError` when no input matches or when the run cannot
-    go on (see the module docstring); document failures are in the result and in
+    go on (see the module docstring; workers with another claimkit version or none are refused
+    up front); document failures are in the result and in
     ``out/_failures.jsonl``.
     """
     from distributed import as_completed
@@ -443,6 +467,7 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
     out_s = os.fspath(out)
     if not is_url(out_s):
         out_s = os.path.abspath(_local(out_s))
+    check_workers(client)  # before the output folder is touched
     _prepare_out(out_s)
     sdir = os.fspath(stanza_dir) if stanza_dir is not None else None
     client.register_plugin(WorkerSetup(threads=threads, stanza_dir=sdir))

@@ -146,6 +146,25 @@ def test_cli_dask_usage_errors(folder, tmp_path, capsys):
     assert "local:N with N ≥ 1" in capsys.readouterr().err
 
 
+def _set_version(v: str) -> str:
+    import claimkit as ck
+
+    old, ck.__version__ = ck.__version__, v
+    return old
+
+
+def test_workers_with_another_claimkit_are_refused(client, folder, tmp_path):
+    from claimkit.distributed import DistributedError
+
+    old = client.run(_set_version, "0.0.0-other")
+    try:
+        with pytest.raises(DistributedError, match="2 of 2 Dask workers have claimkit 0.0.0-other"):
+            analyze_to_parquet(folder, tmp_path / "out", client=client, progress=False)
+    finally:
+        client.run(_set_version, next(iter(old.values())))
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
 def test_fsspec_inputs_and_output(dist_run, cache_dir, folder):
     """memory:// is visible to workers in this process only: a LocalCluster of threads."""
     fsspec = pytest.importorskip("fsspec")
