@@ -62,12 +62,11 @@ def load() -> str:
 
 
 def single_process(files: list[Path], out: Path, *, cache: bool, threads: int, batch_size: int) -> dict:
-    import torch
-
     from claimkit.corpus import analyze_corpus
+    from claimkit.parsing import set_threads
     from claimkit.writers import RecordWriter
 
-    torch.set_num_threads(threads)
+    set_threads(threads)
     before = load()
     t0, c0 = time.perf_counter(), cpu_seconds()
     words = docs = parse = 0.0

@@ -4,7 +4,9 @@ A cache entry is the CoNLL-U that :func:`claimkit.treebank.to_conllu` writes, wi
 one-line JSON header holding the key and a SHA-256 of the body. An entry whose header,
 key or checksum does not match (a stale model, another claimkit version, a truncated
 or edited file) is ignored and rebuilt, never trusted. Entries are written atomically
-(temporary file, then ``os.replace``).
+(temporary file, then ``os.replace``). A text holding lone surrogates (a Python string
+from ``json.loads``, never a file read as UTF-8) is stored with ``surrogatepass`` so that
+its entry reads back exactly.
 
 Location: ``CLAIMKIT_CACHE_DIR`` if set, else ``<user cache dir>/claimkit`` (via
 ``platformdirs``: ``~/.cache/claimkit`` on Linux). ``cache=False`` in the API and
@@ -31,10 +33,15 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("claimkit"))
 
 
-def cache_key(text: str, model: str, version: str) -> str:
-    """SHA-256 of the exact text, the model identity and claimkit's version."""
+def cache_key(text: str, model: str, version: str, parsed_text: str | None = None) -> str:
+    """SHA-256 of the exact text, the model identity and claimkit's version — and of the text
+    the parser reads (``parsed_text``, the cleaned text), so that a change to the cleaning
+    rules never reuses a parse of differently cleaned text."""
     h = hashlib.sha256()
-    for part in (f"format={FORMAT}", f"model={model}", f"version={version}", text):
+    parts = (f"format={FORMAT}", f"model={model}", f"version={version}", text)
+    if parsed_text is not None and parsed_text != text:
+        parts += (parsed_text,)
+    for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
@@ -48,14 +55,14 @@ def load(key: str) -> str | None:
     """The cached CoNLL-U for ``key``, or None when absent, stale or corrupt."""
     path = _path(key)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes().decode("utf-8", "surrogatepass")
         header, body = raw.split("\n", 1)
         meta = json.loads(header.removeprefix("# claimkit-cache "))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
         return None
-    if meta.get("sha256") != hashlib.sha256(body.encode("utf-8")).hexdigest():
+    if meta.get("sha256") != hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest():
         return None
     return body
 
@@ -63,13 +70,13 @@ def load(key: str) -> str | None:
 def store(key: str, conllu: str) -> Path | None:
     """Write an entry atomically; returns its path, or None when the cache is not writable."""
     path = _path(key)
-    header = json.dumps({"key": key, "sha256": hashlib.sha256(conllu.encode("utf-8")).hexdigest(),
+    header = json.dumps({"key": key, "sha256": hashlib.sha256(conllu.encode("utf-8", "surrogatepass")).hexdigest(),
                          "format": FORMAT})
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".conllu")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass", newline="") as f:
             f.write(f"# claimkit-cache {header}\n{conllu}")
         os.replace(tmp, path)
         tmp = None

@@ -6,6 +6,11 @@ the caller passed (end exclusive).
 
 Cleaning, in order:
 
+0. **Folding, before any check**: Arabic presentation forms (U+FB50–FDFF, U+FE70–FEFF:
+   what text copied out of many PDFs looks like) and ligatures such as ﷺ are NFKC-folded
+   (only those ranges; one input character may give several folded ones, which all map
+   back to it), and line ends ``\r\n`` and ``\r`` become ``\n``. Everything after this
+   step, the Arabic check and boilerplate detection included, sees the folded text.
 1. **HTML**: when the input looks like an HTML page, tags, comments and the bodies
    of ``<script>``/``<style>`` are skipped; block tags (``p div br li h1-6 tr``)
    become line breaks. Entities (``&amp;``) are left as written.
@@ -14,9 +19,9 @@ Cleaning, in order:
    starting with a phrase from ``data/boilerplate.txt`` (``مشاركة :``) become a bare
    line break, so they neither reach the parser nor glue sentences together.
 3. **Characters**: tatweel, diacritics (the model was trained on undiacritised text),
-   bidi controls and zero-width characters are dropped; no-break spaces become
-   spaces; Arabic presentation forms are NFKC-folded (one input character may give
-   several cleaned ones; they all map back to it); alef wasla becomes alef.
+   bidi controls, zero-width characters and lone surrogates (``"\udc80"``, which
+   ``json.loads`` can produce) are dropped; no-break spaces become spaces; alef wasla
+   becomes alef.
 
 Not handled: text inside HTML attributes, right-to-left text hidden in images,
 or boilerplate written as whole sentences.
@@ -34,14 +39,15 @@ from .normalize import ARABIC_LETTER_RE, arabic_ratio, normalize_for_match
 
 #: Characters dropped from the parser's copy of the text.
 DROP_RE = re.compile("[\u0640\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed"
-                     "\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]")
+                     "\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad\ud800-\udfff]")
 MARK_RE = re.compile("[\u0640\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed]")
 SPACE_LIKE = "\u00a0\u2007\u202f\u3000"
 BULLETS = "•·▪●◦‣∙■□◆◇►▶*-–—"
 HTML_SNIFF_RE = re.compile(r"<\s*(html|body|p|div|br|span|a|h[1-6]|article|li|ul|meta|script)\b", re.I)
 HTML_SKIP_RE = re.compile(r"<!--.*?-->|<\s*(script|style)\b.*?<\s*/\s*\1\s*>|<[^<>]*>", re.I | re.S)
 HTML_BLOCK_RE = re.compile(r"<\s*/?\s*(p|div|br|li|h[1-6]|tr|article|section|ul|ol|table)\b", re.I)
-PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+#: What :func:`fold` rewrites: presentation forms and ligatures, and CR / CRLF line ends.
+FOLD_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]|\r\n?")
 LINE_RE = re.compile(r"[^\n]*\n?")
 
 #: Inputs with less than this share of Arabic letters are refused.
@@ -93,7 +99,8 @@ def check_text(text: object, max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
         raise EmptyTextError("the text is empty or only whitespace: nothing to analyse")
     if max_chars is not None and len(text) > max_chars:
         raise TextTooLongError(f"the text has {len(text):,} characters, over the limit of {max_chars:,}; "
-                               "split it or pass max_chars=None")
+                               "split it, or lift the limit (max_chars=None in Python, --max-chars 0 on the "
+                               "command line)")
     return text
 
 
@@ -111,6 +118,39 @@ def check_arabic(text: str) -> str:
         raise NotArabicError(f"only {ratio:.0%} of the letters are Arabic; claimkit analyses Arabic articles "
                              f"(at least {MIN_ARABIC_RATIO:.0%} Arabic letters)")
     return text
+
+
+def fold(text: str) -> tuple[str, array | None]:
+    """Fold presentation forms, ligatures and CR line ends; return the text and a map back.
+
+    Only U+FB50–FDFF and U+FE70–FEFE are NFKC-normalised (NFKC elsewhere would also
+    rewrite digits, letters and punctuation the user wrote). The isolated forms of
+    diacritics (U+FE70…, NFKC "space + mark") lose their space so that they stay marks.
+    ``\r\n`` and a lone ``\r`` become ``\n``. Returns ``(folded, index)`` where
+    ``index[i]`` is the position in ``text`` of folded character ``i``, or
+    ``(text, None)`` when there is nothing to fold.
+    """
+    if not FOLD_RE.search(text):
+        return text, None
+    out: list[str] = []
+    index = array("l")
+    last = 0
+    for m in FOLD_RE.finditer(text):
+        s = m.start()
+        out.append(text[last:s])
+        index.extend(range(last, s))
+        ch = m.group(0)
+        if ch[0] == "\r":
+            folded = "\n"
+        else:
+            folded = unicodedata.normalize("NFKC", ch)
+            folded = folded.strip(" ") or folded
+        out.append(folded)
+        index.extend([s] * len(folded))
+        last = m.end()
+    out.append(text[last:])
+    index.extend(range(last, len(text)))
+    return "".join(out), index
 
 
 def _is_boilerplate(line: str) -> bool:
@@ -144,8 +184,11 @@ def _skipped_html(text: str) -> tuple[list[tuple[int, int]], set[int]]:
 def clean(text: str) -> CleanText:
     """Build the parser's copy of ``text`` with a position map back to it.
 
-    Raises :class:`EmptyTextError` when nothing but boilerplate or markup is left.
+    Raises :class:`EmptyTextError` when nothing but boilerplate or markup is left and
+    :class:`NotArabicError` when the (folded) text is not Arabic.
     """
+    original = text
+    text, folded_index = fold(text)
     out: list[str] = []
     index = array("l")
     skip_spans, block_starts = _skipped_html(text)
@@ -178,12 +221,12 @@ def clean(text: str) -> CleanText:
         for pos, ch in line:
             if DROP_RE.match(ch):
                 continue
-            if ch in SPACE_LIKE or ch == "\t":
+            if ch == "\n":
+                emit("\n\n", pos)   # a line break ends a sentence: headlines, datelines, one-line paragraphs
+            elif ch in SPACE_LIKE or ch == "\t":
                 emit(" ", pos)
             elif ch == "\u0671":
                 emit("\u0627", pos)
-            elif PRESENTATION_RE.match(ch):
-                emit(DROP_RE.sub("", unicodedata.normalize("NFKC", ch)) or " ", pos)
             else:
                 emit(ch, pos)
     cleaned = "".join(out)
@@ -192,7 +235,9 @@ def clean(text: str) -> CleanText:
             check_arabic(text)  # no Arabic at all: say so rather than "only boilerplate"
         raise EmptyTextError("nothing is left to analyse once page boilerplate and markup are removed")
     check_arabic(cleaned)
-    return CleanText(original=text, text=cleaned, index=index)
+    if folded_index is not None:  # positions in the folded text → positions in the caller's text
+        index = array("l", [folded_index[i] for i in index])
+    return CleanText(original=original, text=cleaned, index=index)
 
 
 def _split_runs(chars: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:

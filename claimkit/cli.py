@@ -9,12 +9,16 @@
     claimkit analyze corpus/ --dask local:2 --out claims/   # on a Dask cluster: a Parquet dataset
     claimkit parse ARTICLE.txt > ARTICLE.conllu       # the parse claimkit uses
     claimkit evaluate --gold GOLD_DIR [--pred PRED.jsonl]
+    claimkit report corpus/ --out report.html         # offline HTML report + report.ipynb beside it
     claimkit download [--stanza-dir DIR]
     claimkit cache [--clear]
 
 Exit status: 0 on success; 1 when a corpus run skipped some files (the others are
-written); 2 on any claimkit error (bad input, missing model, bad arguments), with a
-one-line message on stderr and no traceback; 130 on Ctrl-C.
+written); 2 on any claimkit error (bad input, missing model, bad arguments) or when no
+file of a corpus could be analysed, with a ``claimkit: error: …`` message on stderr and no
+traceback; 130 on Ctrl-C (SIGINT), 143 on SIGTERM (``timeout``, batch schedulers,
+``docker stop``). On every one of these an ``--out`` file is either complete or left as it
+was, and no temporary file is left behind.
 
 Imports stay lazy: analysing a file whose parse is cached, with a machine format,
 imports neither pandas nor Stanza/PyTorch nor plotly.
@@ -43,11 +47,51 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        raise _UsageError(f"{self.prog}: {message}")
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        raise _UsageError(f"{command}: {message}" if command else message)
 
 
 class _UsageError(ClaimkitError):
     pass
+
+
+class _Terminated(BaseException):
+    """Raised by the SIGTERM handler so that ``with`` blocks clean up as after Ctrl-C."""
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess
+    raise _Terminated()
+
+
+def _threads_arg(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of threads") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _max_chars_arg(value: str) -> int | None:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of characters") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return n or None
+
+
+def _add_resource_options(parser: argparse.ArgumentParser) -> None:
+    from .clean import DEFAULT_MAX_CHARS
+
+    parser.add_argument("--threads", type=_threads_arg, default=None, metavar="N",
+                        help="PyTorch threads for parsing (default: $OMP_NUM_THREADS when set, else half the "
+                        "available cores, at most 4, so that several processes can share a machine)")
+    parser.add_argument("--max-chars", type=_max_chars_arg, default=DEFAULT_MAX_CHARS, metavar="N",
+                        help=f"refuse articles longer than N characters (default {DEFAULT_MAX_CHARS:,}; 0: no "
+                        "limit). Long articles are parsed in blocks of paragraphs, so memory stays bounded")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corpus mode: articles parsed together by Stanza (default 16)")
     a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="corpus mode: progress bar on stderr (default: when stderr is a terminal)")
+    _add_resource_options(a)
     a.add_argument("--dask", metavar="ADDRESS", help="corpus mode on a Dask cluster: a scheduler address "
                    "(tcp://HOST:8786), a scheduler file (.json), or local[:N] for N single-threaded local workers; "
                    "--out then names a folder for a Parquet dataset (pip install 'claimkit[dask]')")
@@ -93,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--out", "-o", metavar="PATH", help="write to PATH (atomically) instead of stdout")
     pa.add_argument("--stanza-dir", metavar="DIR")
     pa.add_argument("--no-cache", action="store_true")
+    _add_resource_options(pa)
 
     e = sub.add_parser("evaluate", help="score claims against gold claims",
                        description="Score predicted claims against gold (*.claims.jsonl). Without --pred the "
@@ -104,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--conllu", action="store_true", help="analyse the gold trees NAME.conllu instead of parsing")
     e.add_argument("--stanza-dir", metavar="DIR")
     e.add_argument("--no-cache", action="store_true")
+
+    r = sub.add_parser("report", help="write a reproducible HTML report (and its notebook) for articles",
+                       description="Analyse one article or a corpus and write a standalone offline HTML report: "
+                       "summary and sourcing profile per article, comparison charts, each article with its claims, "
+                       "a sources table and a methods section with provenance. The executed notebook is written "
+                       "beside it (NAME.ipynb). Needs the notebook extra: pip install 'claimkit[notebook]'.")
+    r.add_argument("inputs", nargs="+", metavar="FILE_DIR_OR_GLOB", help="articles, a folder or a quoted glob")
+    r.add_argument("--out", "-o", required=True, metavar="REPORT.html", help="the HTML file to write")
+    r.add_argument("--title", help="report title (default: the article name or the number of articles)")
+    r.add_argument("--conllu", action="store_true", help="inputs are CoNLL-U trees (in a folder: *.conllu)")
+    r.add_argument("--stanza-dir", metavar="DIR")
+    r.add_argument("--no-cache", action="store_true")
 
     d = sub.add_parser("download", help="download the official Stanza Arabic model",
                        description="Fetch the official Stanza Arabic model (tokenize, mwt, pos, lemma, depparse).")
@@ -133,7 +191,8 @@ def _analyze_one(args: argparse.Namespace) -> int:
     is_conllu = args.conllu or path.name.endswith(".conllu")
     try:
         analysis = analyze_file(path, conllu=is_conllu, text_path=_text_for_conllu(path, args.text) if is_conllu
-                                else None, stanza_dir=args.stanza_dir, cache=not args.no_cache)
+                                else None, stanza_dir=args.stanza_dir, cache=not args.no_cache,
+                                max_chars=args.max_chars)
     except ClaimkitError:
         raise
     except Exception as exc:
@@ -175,12 +234,17 @@ def _analyze_corpus(args: argparse.Namespace) -> int:
     summary = CorpusSummary()
     results = analyze_corpus(files, workers=args.workers, cache=not args.no_cache, stanza_dir=args.stanza_dir,
                              progress=args.progress, batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
-                             conllu=args.conllu)
+                             conllu=args.conllu, max_chars=args.max_chars, threads=args.threads)
     if args.out:
         with RecordWriter(args.out) as w:
             for r in results:
                 summary.add(r)
                 w.write(r.records())
+            if summary.failures and len(summary.failures) == summary.docs:
+                w.abort()  # nothing analysed: an existing --out file is left as it was
+                print(summary.report() + f"\nno file could be analysed; {args.out} was not written",
+                      file=sys.stderr)
+                return 2
     elif fmt == "table":
         from .table import render_table
 
@@ -224,7 +288,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     from .pipeline import parse, read_text_file
 
-    conllu = parse(read_text_file(args.input), stanza_dir=args.stanza_dir, cache=not args.no_cache).to_conllu()
+    if args.out and not Path(args.out).parent.is_dir():  # say so before spending minutes parsing
+        raise ClaimkitError(f"{args.out}: the folder {Path(args.out).parent} does not exist")
+    conllu = parse(read_text_file(args.input), stanza_dir=args.stanza_dir, cache=not args.no_cache,
+                   max_chars=args.max_chars).to_conllu()
     if args.out:
         from .writers import write_text_atomic
 
@@ -244,6 +311,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(scores.to_dict(per_doc=args.per_doc), ensure_ascii=False, indent=2))
     else:
         print(format_text(scores, per_doc=args.per_doc))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import shlex
+
+    from .report import build_report
+
+    # The command as parsed (not sys.argv): the same options give the same provenance, however they were typed.
+    command = ["claimkit", "report", *args.inputs, "--out", args.out] + (["--conllu"] if args.conllu else []) \
+        + (["--title", args.title] if args.title else []) + (["--no-cache"] if args.no_cache else [])
+    rep = build_report(args.inputs, args.out, conllu=args.conllu, title=args.title, stanza_dir=args.stanza_dir,
+                       cache=not args.no_cache, command_line=shlex.join(command))
+    print(f"report written to {rep.html} (notebook: {rep.notebook})", file=sys.stderr)
     return 0
 
 
@@ -268,21 +349,35 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "download": cmd_download,
+COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "report": cmd_report,
+            "download": cmd_download,
             "cache": cmd_cache}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    import signal
+    import threading
+
     parser = build_parser()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         args = parser.parse_args(argv)
         if not args.command:
             parser.print_help(sys.stderr)
             return 2
+        if getattr(args, "threads", None) is not None:
+            from .parsing import set_threads
+
+            set_threads(args.threads)
         return COMMANDS[args.command](args)
+    except _Terminated:
+        print("claimkit: terminated", file=sys.stderr)
+        return 143
     except _UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(f"claimkit: error: {exc}", file=sys.stderr)
         return 2
     except ClaimkitError as exc:
         print(f"claimkit: error: {exc}", file=sys.stderr)
@@ -301,6 +396,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # e.g. an output folder that is not writable
         print(f"claimkit: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
+from .clean import DEFAULT_MAX_CHARS
 from .errors import ClaimkitError, ConlluError, ModelNotFoundError
 from .records import Analysis
 
@@ -158,7 +159,7 @@ def _analyze_conllu_file(path: Path, text_path: Path | None) -> DocResult:
 
     res = DocResult(path=str(path), doc=doc_name(path))
     try:
-        body = read_text_file(path)
+        body = read_text_file(path, newline=None)
         text = read_text_file(text_path) if text_path else None
         res.chars = len(text if text is not None else body)
         try:
@@ -179,19 +180,16 @@ def _analyze_conllu_file(path: Path, text_path: Path | None) -> DocResult:
 
 
 def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_dir: str | os.PathLike | None = None,
-              max_chars: int | None = None, conllu: bool = False) -> list[DocResult]:
-    """Analyse a batch of files with one bulk Stanza call for the cache misses.
+              max_chars: int | None = DEFAULT_MAX_CHARS, conllu: bool = False) -> list[DocResult]:
+    """Analyse a batch of files with bulk Stanza calls for the cache misses.
 
     The unit of work of :func:`analyze_corpus` (and of each worker process).
-    Results are in input order.
+    Results are in input order. ``max_chars=None``: no length limit.
     """
-    from .clean import DEFAULT_MAX_CHARS
     from .extract import extract
     from .parsing import model_identity, resolve_stanza_dir
     from .pipeline import doc_name, prepare, read_text_file
 
-    if max_chars is None:
-        max_chars = DEFAULT_MAX_CHARS
     d = resolve_stanza_dir(stanza_dir)
     model = model_identity(d)
     results: list[DocResult] = []
@@ -232,21 +230,20 @@ def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_
 
 def _parse_pending(pending: list[tuple[int, Any]], results: list[DocResult], parsed: dict[int, Any],
                    stanza_dir: str, cache: bool) -> None:
-    """Parse the cache misses of a batch in one Stanza call; isolate a failing text if that call fails."""
-    from .parsing import parse_many
-    from .pipeline import finish
+    """Parse the cache misses of a batch (blocks of paragraphs, see :func:`claimkit.pipeline.parse_prepared`);
+    isolate a failing text if that fails."""
+    from .pipeline import parse_prepared
 
     t0 = time.perf_counter()
     try:
-        docs = parse_many([prep.clean.text for _, prep in pending], stanza_dir)
-        groups = [(pending, docs)]
+        groups = [(pending, parse_prepared([prep for _, prep in pending], stanza_dir, cache=cache))]
     except ModelNotFoundError:
         raise
     except Exception:
         groups = []
         for item in pending:  # parse one by one so that only the culprit fails
             try:
-                groups.append(([item], parse_many([item[1].clean.text], stanza_dir)))
+                groups.append(([item], parse_prepared([item[1]], stanza_dir, cache=cache)))
             except ModelNotFoundError:
                 raise
             except Exception as exc:
@@ -254,13 +251,9 @@ def _parse_pending(pending: list[tuple[int, Any]], results: list[DocResult], par
     elapsed = time.perf_counter() - t0
     total_chars = sum(len(prep.clean.text) for _, prep in pending) or 1
     for items, docs in groups:
-        for (pos, prep), sdoc in zip(items, docs):
-            res = results[pos]
-            res.parse_seconds = elapsed * len(prep.clean.text) / total_chars
-            try:
-                parsed[pos] = finish(prep, sdoc, cache=cache)
-            except Exception as exc:
-                res.error = _error(exc)
+        for (pos, prep), doc in zip(items, docs):
+            results[pos].parse_seconds = elapsed * len(prep.clean.text) / total_chars
+            parsed[pos] = doc
 
 
 def _batches(paths: Sequence[Path], batch_size: int, batch_chars: int) -> Iterator[list[Path]]:
@@ -289,7 +282,8 @@ def _init_worker(threads: int) -> None:
 def analyze_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike], *, workers: int = 1, cache: bool = True,
                    stanza_dir: str | os.PathLike | None = None, progress: bool | None = None,
                    batch_size: int = DEFAULT_BATCH_SIZE, batch_chars: int = DEFAULT_BATCH_CHARS,
-                   max_chars: int | None = None, conllu: bool = False) -> Iterator[DocResult]:
+                   max_chars: int | None = DEFAULT_MAX_CHARS, conllu: bool = False,
+                   threads: int | None = None) -> Iterator[DocResult]:
     """Analyse many files; yields one :class:`DocResult` per file, in input order.
 
     ``paths``: files, folders and glob patterns (see :func:`expand_paths`).
@@ -298,6 +292,9 @@ def analyze_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike], *, wo
     are more than a few files). ``batch_size``/``batch_chars``: documents sent to
     Stanza together. ``conllu``: read ``.conllu`` files (gold trees) instead of texts;
     the text beside each (``NAME.txt``) is used for offsets when it exists.
+    ``max_chars``: longer files are skipped with ``TextTooLongError`` (None: no limit).
+    ``threads``: PyTorch threads per process (default: the cores divided among the workers,
+    or :func:`claimkit.parsing.default_threads` with one worker).
 
         >>> for r in analyze_corpus("articles/"):         # doctest: +SKIP
         ...     if r.ok: print(r.doc, len(r.analysis))
@@ -306,26 +303,30 @@ def analyze_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike], *, wo
     bar = _progress_bar(len(files), progress)
     try:
         if workers <= 1:
+            if threads is not None:
+                from .parsing import set_threads
+
+                set_threads(threads)
             for batch in _batches(files, batch_size, batch_chars):
                 for r in run_batch(batch, cache=cache, stanza_dir=stanza_dir, max_chars=max_chars, conllu=conllu):
                     _tick(bar, r)
                     yield r
         else:
             yield from _parallel(files, workers, bar, cache=cache, stanza_dir=stanza_dir, batch_size=batch_size,
-                                 batch_chars=batch_chars, max_chars=max_chars, conllu=conllu)
+                                 batch_chars=batch_chars, max_chars=max_chars, conllu=conllu, threads=threads)
     finally:
         if bar is not None:
             bar.close()
 
 
 def _parallel(files: list[Path], workers: int, bar: Any, *, cache: bool, stanza_dir: Any, batch_size: int,
-              batch_chars: int, max_chars: int | None, conllu: bool) -> Iterator[DocResult]:
+              batch_chars: int, max_chars: int | None, conllu: bool, threads: int | None = None) -> Iterator[DocResult]:
     """Run batches in ``workers`` spawned processes, at most two batches per worker in flight."""
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    threads = threads or max(1, (os.cpu_count() or 1) // workers)
     sdir = os.fspath(stanza_dir) if stanza_dir is not None else None
     batches = _batches(files, batch_size, batch_chars)
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),

@@ -9,7 +9,8 @@ normalised lemma (either suffices), restricted by part of speech, followed (in
 * ``participle``: a circumstantial active participle continuing a report (مشددا،
   مؤكدةً، موضحين), never sentence-initial;
 * ``phrase``: a source phrase (بحسب، وفقا لـ، نقلا عن…);
-* ``impersonal``: an impersonal phrase (يذكر أن، من المعروف أن، تم التأكيد).
+* ``impersonal``: an impersonal phrase (يذكر أن، من المعروف أن، تم التأكيد);
+* ``document``: "it is stated in" + a document (جاء في البيان، ورد فيه), source type document.
 
 Not handled here: nominal cues (جدال، اللوم), which the guidelines leave optional;
 first-person cues (أعتقد، نرى), which are the narrator's or nested voice and are
@@ -39,7 +40,7 @@ class Cue:
     sent: int
     first: int                 # first word index of the cue
     last: int                  # last word index (inclusive)
-    kind: str                  # verb | participle | phrase | impersonal
+    kind: str                  # verb | participle | phrase | impersonal | document
     entry: CueEntry | None     # lexicon entry (verbs and participles)
     form: str = ""             # perfect | imperfect | participle | phrase
     matched_by: str = ""       # "form" or "lemma" (for the explanation)
@@ -147,7 +148,8 @@ def find_cues(sent: Sent, text: str, units: list[Unit] | None = None) -> list[Cu
         if first in taken:
             continue
         hit = None
-        for kind, phrases in (("impersonal", lex.impersonal), ("phrase", lex.source_phrases)):
+        for kind, phrases in (("document", lex.document_phrases), ("impersonal", lex.impersonal),
+                              ("phrase", lex.source_phrases)):
             hit = _first_phrase(units, u, phrases)
             if hit:
                 break
@@ -171,7 +173,11 @@ def find_cues(sent: Sent, text: str, units: list[Unit] | None = None) -> list[Cu
                 break
             entry = match_participle(w)
             if entry:  # a sentence-initial participle must be followed by أن (checked in frames)
-                cues.append(Cue(sent.index, i, i, "participle", entry, "participle", "form", weak=u <= 1))
+                # a participle at the start of the sentence needs أن — unless it follows a verb
+                # ("ومضى قائلا:", "وعاد مؤكدا أن…"), whose subject it shares
+                after_verb = u == 1 and any(words[k].upos in VERBAL_UPOS for k in range(units[0].first, units[0].last + 1))
+                cues.append(Cue(sent.index, i, i, "participle", entry, "participle", "form",
+                                weak=u == 0 or u == 1 and not after_verb))
                 taken.add(i)
             break
     return cues

@@ -68,6 +68,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
+from .clean import DEFAULT_MAX_CHARS
 from .corpus import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, TEXT_SUFFIXES, CorpusSummary, DocResult, expand_paths, \
     run_batch
 from .errors import ClaimkitError
@@ -187,14 +188,6 @@ def plan_batches(items: Sequence[tuple[str, int]], batch_size: int = DEFAULT_BAT
 
 # -- the task a worker runs ---------------------------------------------------------------------
 
-def set_threads(threads: int) -> None:
-    """Limit PyTorch (and OpenMP/MKL) in this process to ``threads`` threads."""
-    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(threads)
-
-
 class WorkerSetup(WorkerPlugin):
     """Prepares every worker of a run: PyTorch threads, optionally the Stanza model loaded up front.
 
@@ -212,10 +205,10 @@ class WorkerSetup(WorkerPlugin):
         self.stanza_dir = stanza_dir
 
     def setup(self, worker: Any) -> None:
+        from .parsing import get_pipeline, set_threads
+
         set_threads(self.threads)
         if self.preload:
-            from .parsing import get_pipeline
-
             get_pipeline(self.stanza_dir)
 
 
@@ -293,7 +286,7 @@ def _write_partition(records: list[dict[str, Any]], out: str, name: str) -> None
 
 
 def analyze_partition(index: int, paths: Sequence[str], out: str, *, sub: int | None = None, cache: bool = True,
-                      stanza_dir: str | None = None, max_chars: int | None = None,
+                      stanza_dir: str | None = None, max_chars: int | None = DEFAULT_MAX_CHARS,
                       conllu: bool = False) -> list[tuple[DocResult, int]]:
     """The task for batch ``index``: analyse ``paths``, write their records to ``out``
     (``part-INDEX.parquet``, or ``part-INDEX-SUB.parquet`` for document ``sub`` of a batch
@@ -440,12 +433,14 @@ def _show_progress(futures: list, progress: bool | None) -> None:
 def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.PathLike, *,
                        client: "Client", cache: bool = True, stanza_dir: str | os.PathLike | None = None,
                        batch_size: int = DEFAULT_BATCH_SIZE, batch_chars: int = DEFAULT_BATCH_CHARS,
-                       max_chars: int | None = None, conllu: bool = False, retries: int = DEFAULT_RETRIES,
+                       max_chars: int | None = DEFAULT_MAX_CHARS, conllu: bool = False,
+                       retries: int = DEFAULT_RETRIES,
                        threads: int = 1, progress: bool | None = None) -> DatasetRun:
     """Analyse a corpus on a Dask cluster into a Parquet dataset folder ``out``.
 
     ``paths``: files, folders, glob patterns or fsspec URLs. ``client``: a
-    ``distributed.Client``. ``threads``: PyTorch threads per worker. ``retries``: re-runs of a
+    ``distributed.Client``. ``threads``: PyTorch threads per worker. ``max_chars``: longest
+    article accepted (None: no limit). ``retries``: re-runs of a
     batch whose task raised. ``progress``: Dask's progress bar (None: on a terminal or in a
     notebook). The other options are those of :func:`claimkit.corpus.analyze_corpus`.
     Previous ``part-*.parquet`` files and the failures file in ``out`` are removed first.
@@ -600,7 +595,8 @@ def analyze_cli(args: "argparse.Namespace") -> int:
               f"dashboard {dashboard(client)}", file=sys.stderr)
         run = analyze_to_parquet(args.inputs, args.out, client=client, cache=not args.no_cache,
                                  stanza_dir=args.stanza_dir, batch_size=args.batch_size or BATCH,
-                                 conllu=args.conllu, progress=args.progress)
+                                 max_chars=args.max_chars, threads=args.threads or 1, conllu=args.conllu,
+                                 progress=args.progress)
     s = run.summary
     print(f"{s.report()}; written to {run.out} ({run.partitions} part{'s' * (run.partitions != 1)}, "
           f"failures in {FAILURES_NAME}) in {run.seconds:.1f} s", file=sys.stderr)

@@ -22,10 +22,12 @@ def sentence_frames(sent: Sent, text: str, units: list[Unit] | None = None) -> l
     """Confirmed frames of one sentence, without duplicates.
 
     A participle merged into a finite cue ("علق قائلا: …") is not a claim of its own;
-    cues inside a frame's cue span, or inside a direct quotation, are dropped.
+    cues inside a frame's cue span, or inside a direct quotation, are dropped. A frame
+    whose content has no word (``قال: ""``, ``قال الوزير: «»``) reports nothing and is dropped.
     """
     units = units if units is not None else units_of(sent, text)
-    frames = [f for f in (confirm(sent, cue, text, units) for cue in find_cues(sent, text, units)) if f is not None]
+    frames = [f for f in (confirm(sent, cue, text, units) for cue in find_cues(sent, text, units))
+              if f is not None and _has_words(text, f.content_span)]
     out: list[Frame] = []
     for f in frames:
         if any(f.cue_span[0] < g.cue_span[1] and g.cue_span[0] < f.cue_span[1] for g in out):
@@ -38,6 +40,10 @@ def sentence_frames(sent: Sent, text: str, units: list[Unit] | None = None) -> l
             continue
         out.append(f)
     return out
+
+
+def _has_words(text: str, span: tuple[int, int]) -> bool:
+    return any(ch.isalnum() for ch in text[span[0]:span[1]])
 
 
 def _cue_lemma(frame: Frame, word, text: str) -> str:
@@ -71,11 +77,15 @@ def extract(parsed: ParsedDoc, doc: str = "doc") -> Analysis:
     for sent in parsed.sents:
         units = units_of(sent, text)
         here: list = []
-        for frame in sentence_frames(sent, text, units):
-            link = linker.link(sent, frame, here)
+        frames = sentence_frames(sent, text, units)
+        for frame in frames:
+            nested = any(g is not frame and g.content_span[0] <= frame.cue_span[0] < g.content_span[1]
+                         for g in frames)
+            link = linker.link(sent, frame, here, nested)
             here.append((frame, link))
             cls = _cue_class(frame)
             found.append((sent, frame, link, cls, grade(sent, units, frame, cls, text)))
+        linker.note_sentence(sent, bool(frames))
     records = tuple(_record(doc, text, *item) for item in found)
     sentences = tuple(Sentence(s.index, s.start, s.end, text[s.start:s.end], s.paragraph) for s in parsed.sents)
     return Analysis(doc=doc, text=text, records=records, sentence_spans=sentences)

@@ -27,16 +27,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .cues import Cue, match_participle, match_verb
-from .lexicon import load, noun_type, strip_article, word_list
+from .lexicon import load, load_pairs, noun_type, strip_article, word_list
 from .normalize import strip_conjunction
 from .source_types import is_name_word
 from .treebank import Sent
-from .units import Unit, unit_of_word, units_of
+from .units import ABBREVIATION_DOT, Unit, unit_of_word, units_of
 
 #: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
 COMP_RE = re.compile(r"^[وف]?ب?ان(ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")
 #: Words before أن that make it a temporal or purpose conjunction, not a complementizer (بعد أن).
-NON_COMP_BEFORE = {"بعد", "قبل", "منذ", "رغم", "بالرغم", "حتي", "دون", "بدون", "بدلا", "لاجل", "كي", "ريثما", "الا"}
+NON_COMP_BEFORE = {"بعد", "قبل", "منذ", "رغم", "بالرغم", "حتي", "دون", "بدون", "بدلا", "لاجل", "كي", "ريثما", "الا",
+                   "سبق"}   # سبق أن: "had previously"
 #: Prepositions that may sit between a cue and its complementizer (شدد على أن، أشار إلى أن).
 COMP_PREPS = {"على", "علي", "الى", "الي", "من", "ب"}
 OPEN_QUOTES = '"“«„‘\''
@@ -47,6 +48,11 @@ RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين
 PRONOUN_SUBJECTS = {"هو", "هي", "هم", "هما", "هن"}
 #: Largest number of orthographic words between a cue and its complementizer.
 MAX_GAP = 22
+#: Prepositions after which a cue-like word is a verbal noun (في رده، بعد إعلانه), not a verb.
+SETTING_PREPS = {"في", "ب", "ل", "على", "علي", "الى", "الي", "من", "عن", "بعد", "قبل", "خلال", "اثناء", "عقب"}
+#: Extra reach when a relative clause stands in that gap ("وأشار فياض في رده على سؤال وجهه إليه
+#: النائب … إلى أن").
+RELATIVE_EXTRA_GAP = 12
 #: Hedge predicates that open a new coordinated clause ("، ومن المنتظر أن…") and end the content.
 CLAUSE_OPENERS = {("من", "المنتظر"), ("من", "المقرر"), ("من", "المتوقع"), ("من", "المرجح"), ("من", "المحتمل")}
 
@@ -59,6 +65,22 @@ def temporal_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def context_nouns() -> frozenset[str]:
     return frozenset(word_list("context_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def propositional_nouns() -> frozenset[str]:
+    return frozenset(strip_article(w) for w in word_list("propositional_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def fact_prepositions() -> dict[str, str]:
+    """Cue lemma → the preposition that introduces its fact (``data/fact_prepositions.tsv``)."""
+    return {lemma: prep for lemma, prep in load_pairs("fact_prepositions.tsv")}
+
+
+@lru_cache(maxsize=1)
+def non_report_nouns() -> frozenset[str]:
+    return frozenset(strip_article(w) for w in word_list("non_report_nouns.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +155,8 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
         u = units[j]
         if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES:
             quote_depth ^= 1
+        if not u.punct and not quote_depth and _cue_at(sent, u) == "participle" and _introduces_clause(units, j):
+            return j   # "… على حد سواء مشيرا إلى أن …": a participle with its own complement
         if u.punct and u.norm in COMMAS and not quote_depth and j + 1 < end:
             nxt = units[j + 1]
             after = units[j + 2] if j + 2 < end else None
@@ -145,6 +169,14 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
                 return j
         j += 1
     return end
+
+
+def _introduces_clause(units: list[Unit], j: int) -> bool:
+    """Is unit ``j`` followed by a complementizer, directly or after إلى/على/من (مشيرا إلى أن)?"""
+    k = j + 1
+    if k < len(units) and units[k].norm in COMP_PREPS and not units[k].punct:
+        k += 1
+    return k < len(units) and bool(COMP_RE.match(units[k].norm))
 
 
 def _trim(units: list[Unit], a: int, b: int) -> tuple[int, int] | None:
@@ -170,17 +202,35 @@ def _strip_wrapping_quotes(text: str, units: list[Unit], a: int, b: int) -> tupl
     return r or (a, b)
 
 
-def _quoted_words(units: list[Unit], a: int, b: int) -> int:
-    """Largest number of words inside one quoted fragment of units [a, b)."""
-    best, inside, n = 0, False, 0
-    for u in units[a:b]:
-        if u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES:
-            if inside:
-                best = max(best, n)
-            inside, n = not inside, 0
-        elif inside and not u.punct:
-            n += 1
-    return best
+#: Nouns that name what follows them in quotation marks (منظمة "أصوات في البرية"، عملية "…"،
+#: بعنوان "…"): such a quotation is a name or a title, not the speaker's words.
+NAMING_NOUNS = {"اسم", "باسم", "بعنوان", "عنوان", "شعار", "عمليه", "كتيبه", "مشروع", "برنامج", "حمله", "مبادره",
+                "خطه", "كتاب", "فيلم", "مسلسل", "اغنيه", "روايه", "مسرحيه", "قانون", "بيان"}
+
+
+def _quoted_speech(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
+    """Does units [a, b) hold a quoted fragment of the speaker's words ("mixed" content)?
+
+    A quotation of only tagged names, or one right after a noun that it names (an
+    organization, outlet or document noun, or منظمة/عملية/بعنوان…), is a name or a title —
+    "a scare-quoted term or a quoted name does not make a claim mixed" (ANNOTATION.md)."""
+    k = a
+    while k < b:
+        u = units[k]
+        if not (u.punct and u.norm in OPEN_QUOTES + CLOSE_QUOTES):
+            k += 1
+            continue
+        end = next((m for m in range(k + 1, b) if units[m].punct and units[m].norm in OPEN_QUOTES + CLOSE_QUOTES), b)
+        words = [units[m] for m in range(k + 1, end) if not units[m].punct]
+        before = units[k - 1] if k > 0 and not units[k - 1].punct else None
+        names_only = words and all(all(sent.words[i].upos in ("X", "PROPN") for i in range(w.first, w.last + 1))
+                                   for w in words)
+        naming = before is not None and (noun_type(before.norm) in ("organization", "media", "document")
+                                         or _noun_forms(before.norm) & NAMING_NOUNS)
+        if words and not names_only and not (naming and len(words) <= 4):
+            return True
+        k = end + 1
+    return False
 
 
 def _is_source_like(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
@@ -205,6 +255,9 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
     temporal = temporal_words()
     while j < limit:
         u = units[j]
+        if u.punct and u.norm == ABBREVIATION_DOT:
+            j += 1   # د. أحمد الحكيم
+            continue
         if u.punct:
             if u.norm in COMMAS and j + 1 < limit and _is_title(units[j + 1]):
                 j += 1
@@ -226,18 +279,56 @@ def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool 
         if j > a and _has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
             break
         if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")
-                      or u.norm in DEMONSTRATIVES or u.norm == "عن" and stop_at_an):
+                      or u.norm in DEMONSTRATIVES or u.norm == "عن" and (stop_at_an or
+                                                                       not _takes_an(sent, units[j - 1]))):
             # نقلت وكالة X عن مصادر…: the agency is the source; هذه/ذلك opens another phrase
             break
         if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
-                strip_article(units[j + 1].norm) in context_nouns():
-            break
+                (strip_article(units[j + 1].norm) in context_nouns() or _possessed(sent, units[j + 1])):
+            break   # في كلمته، في رده، في سؤاله: the setting of the statement, not the speaker
+        if j > a and u.norm in ("على", "علي", "الى", "الي") and j + 1 < limit and \
+                _noun_forms(units[j + 1].norm) & non_report_nouns():
+            break   # شدد المصدر | على ضرورة…
+        if j > a and _possessed(sent, u) and _definite_noun(sent, units[j - 1]):
+            break   # الرئيس | دعوته: a noun with a possessive after a definite noun is the object
+        if j > a and _circumstantial(sent, u, units[j - 1]):
+            break   # الوزير | معقبا على…: an accusative ḥāl after a definite subject
         if j > a and _channel_start(sent, units, j):
             break
         if j > a and _definite_noun(sent, u) and _definite_noun(sent, units[j - 1]):
             break
         j += 1
     return j
+
+
+def _takes_an(sent: Sent, u: Unit) -> bool:
+    """Does ``u`` govern a following عن inside a noun phrase (نيابة عن، الصادر عن، المسؤول عن)?
+    After other words عن belongs to the verb (أعرب الوزير | عن…، تحدث الخبير | عن…)."""
+    w = sent.words[u.last]
+    return "نيابه" in u.norm or w.upos in ("ADJ", "VERB") and u.norm.startswith("ال")
+
+
+def _possessed(sent: Sent, u: Unit) -> bool:
+    """A noun with an attached possessive pronoun (كلمته، رده، سؤاله)."""
+    ws = [sent.words[i] for i in range(u.first, u.last + 1)]
+    return len(ws) >= 2 and ws[0].upos == "NOUN" and ws[-1].upos == "PRON"
+
+
+def _circumstantial(sent: Sent, u: Unit, prev: Unit) -> bool:
+    """Is ``u`` an indefinite accusative adjective/participle (معقبا، مصفقا، مبتسما) right after a
+    definite noun or a name — a ḥāl, which cannot belong to the noun phrase?"""
+    w = sent.words[u.first]
+    if u.punct or prev.punct or u.first != u.last or not u.norm.endswith("ا") or u.norm.startswith("ال"):
+        return False
+    if w.upos not in ("ADJ", "VERB", "NOUN") or w.feat("Case") not in ("Acc", "") or \
+            w.feat("Definite") not in ("Ind", ""):
+        return False
+    # the participle of a derived verb (مُفعِّلاً: معقبا، مصفقا، مبتسما) or a word the tree makes a ḥāl
+    participle_shape = u.norm.startswith("م") and len(u.norm) >= 5
+    if w.upos == "NOUN" and not (participle_shape or w.deprel in ("xcomp", "advcl") or match_participle(w)):
+        return False
+    p = sent.words[prev.last]
+    return p.norm.startswith("ال") or p.upos in ("X", "PROPN")
 
 
 def _closing_apposition(sent: Sent, units: list[Unit], j: int, limit: int) -> int | None:
@@ -337,16 +428,34 @@ def _clean_subject(sent: Sent, units: list[Unit], a: int, e: int) -> tuple[int, 
     return r
 
 
+#: Time prepositions: the noun phrase after them is their object, never the speaker.
+TIME_PREPOSITIONS = {"قبل", "بعد", "خلال", "عقب", "منذ", "اثناء", "طوال"}
+
+
+def _skip_time(units: list[Unit], a: int, b: int) -> int:
+    """First unit at or after ``a`` that is not a time expression ("كما ذكر اليوم الثلاثاء
+    مسؤولون…", "أكد أول أمس…", "قال يوم 5 مايو…"): the subject may stand after it."""
+    while a < b:
+        n = units[a].norm
+        if n in TIME_PREPOSITIONS:
+            return b   # "صرح قبل أشهر عدة بأن…": a time phrase with its own object; the subject is elsewhere
+        if strip_article(n) in temporal_words() or n.isdigit() or \
+                n == "اول" and a + 1 < b and units[a + 1].norm == "امس":
+            a += 1
+        else:
+            break
+    return a
+
+
 def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int,
                     cue_lemma: str = "") -> tuple[int, int] | None:
     """Subject units [s, e) right after a verb cue, inside the gap [a, b), or None (dropped)."""
+    a = _skip_time(units, a, b)
     if a >= b:
         return None
     u = units[a]
     if u.punct or _pronominal(sent, u) or _channel_start(sent, units, a):
         return None  # a prepositional phrase or a pronoun: no written subject here
-    if strip_article(u.norm) in temporal_words() or u.norm.isdigit():
-        return None
     if u.norm in COMP_PREPS or u.norm in ("في", "خلال", "عن", "الى", "على", "لـ", "ل"):
         return None
     e = _np_end(sent, units, a, b, stop_at_an=cue_lemma == "نقل")
@@ -363,49 +472,84 @@ def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int
 
 
 def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tuple[int, int] | None:
-    """Subject-first order (المصادر قالت إن…، لكن أحد الخبراء نبه إلى أن…).
+    """Subject-first order (المصادر قالت إن…، لكن أحد الخبراء نبه إلى أن…، إلا أن مندوبا رفيعا في
+    "أوبك" صرح…، أما فلان (٤٥ سنة)، وهو صائغ، فيرى أن…).
 
-    The cue's ``nsubj`` just before it, or else the noun phrase that runs back from the
-    cue to the clause start (sentence start, a comma, لكن/و) when it names something that
-    can speak. A pronoun (لكنها تقول) leaves the subject dropped.
+    A topic opened by أما and resumed by ف before the cue is the subject as a whole. Else the
+    cue's ``nsubj`` just before it (a relative clause inside it allowed), or the noun phrase that
+    runs back from the cue to the clause start (sentence start, a comma, لكن/و, أن) when it
+    names something that can speak. A pronoun (لكنها تقول) leaves the subject dropped.
     """
+    topic = _amma_topic(sent, units, cu)
+    if topic is not None:
+        return topic
     subj = [w for w in sent.words if w.head == cue_word and w.deprel.startswith("nsubj") and w.i < cue_word]
     a = unit_of_word(units, min(sent.subtree(subj[0].i))) if subj else None
+    if a is not None and (COMP_RE.match(units[a].norm) or units[a].norm in ("لكن", "و", "ف")):
+        a += 1
     if a is None:
         a = cu
-        while a > 0 and not units[a - 1].punct and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
+        while a > 0 and (not units[a - 1].punct or _short_quote_mark(units, a - 1, cu)) \
+                and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
                 and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm) \
                 and strip_conjunction(units[a - 1].norm) not in RELATIVES:
             a -= 1
+        while a < cu and units[a].punct and units[a].norm in OPEN_QUOTES + CLOSE_QUOTES and not any(
+                units[m].punct and units[m].norm in CLOSE_QUOTES for m in range(a + 1, cu)):
+            a += 1
         if a < cu and strip_conjunction(units[a].norm) in RELATIVES:
             return None   # …والتي يزعم أنها: the noun before a relative clause is not its subject
         if a == cu or not _is_source_like(sent, units, a, cu) or sent.words[units[a].first].upos == "ADP":
             return None
-    if cu - a > 8 or any(units[m].punct for m in range(a, cu)) or \
-            any(_has_finite_verb(sent, units[m]) for m in range(a, cu)) or _pronominal(sent, units[a]):
+    relative = next((m for m in range(a, cu) if strip_conjunction(units[m].norm) in RELATIVES), None)
+    clause_end = relative if relative is not None else cu
+    if cu - a > (16 if relative is not None else 8) or \
+            any(units[m].punct and units[m].norm not in OPEN_QUOTES + CLOSE_QUOTES for m in range(a, clause_end)) or \
+            any(_has_finite_verb(sent, units[m]) for m in range(a, clause_end)) or _pronominal(sent, units[a]):
         return None
     return _clean_subject(sent, units, a, cu)
+
+
+def _short_quote_mark(units: list[Unit], m: int, cu: int) -> bool:
+    """Is the quotation mark at ``m`` part of a short quoted name inside a subject before the cue
+    (مندوبا رفيعا في "أوبك" صرح)? A longer quotation is reported speech, not a subject."""
+    if units[m].norm not in OPEN_QUOTES + CLOSE_QUOTES:
+        return False
+    marks = [k for k in range(max(0, m - 5), cu) if units[k].punct and units[k].norm in OPEN_QUOTES + CLOSE_QUOTES]
+    return len(marks) == 2 and marks[1] - marks[0] <= 4
+
+
+def _amma_topic(sent: Sent, units: list[Unit], cu: int) -> tuple[int, int] | None:
+    """"أما X …، فيرى أن…": the units of the topic X (up to the cue), or None."""
+    if not units[cu].norm.startswith("ف") or cu < 2:
+        return None
+    start = next((m for m in range(cu - 1, -1, -1) if strip_conjunction(units[m].norm) == "اما"), None)
+    if start is None or cu - start > 20 or any(units[m].punct and units[m].norm in STOP_PUNCT for m in range(start, cu)):
+        return None
+    r = _trim(units, start + 1, cu)
+    return r if r and _is_source_like(sent, units, r[0], r[1]) else None
 
 
 def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
     return (units[r[0]].start, units[r[1] - 1].end) if r else None
 
 
-def _quoted_name_end(units: list[Unit], j: int, limit: int) -> int | None:
+def _quoted_name_end(sent: Sent, units: list[Unit], j: int, limit: int) -> int | None:
     """Closing-quote index when the quotation opened at ``j`` is a short quoted name inside a
     phrase (نقابة "فورس أوفريير" عن…), not the reported words."""
-    for m in range(j + 1, min(limit, j + 6)):
+    for m in range(j + 1, min(limit, j + 11)):
         if units[m].punct and units[m].norm in CLOSE_QUOTES:
             nxt = units[m + 1] if m + 1 < len(units) else None
-            if nxt is not None and not (nxt.punct and nxt.norm in STOP_PUNCT):
-                return m
+            if nxt is not None and not (nxt.punct and nxt.norm in STOP_PUNCT) and \
+                    (m - j <= 5 and not (not nxt.punct and _cue_at(sent, nxt)) or COMP_RE.match(nxt.norm)):
+                return m   # a longer title only before أن; words followed by another cue were speech
             return None
         if units[m].punct:
             return None
     return None
 
 
-def _quote_is_speech(units: list[Unit], j: int) -> bool:
+def _quote_is_speech(sent: Sent, units: list[Unit], j: int, near: bool = False) -> bool:
     """A quotation opened at ``j`` reports words when it runs to the end of the sentence
     (or is long): a short quoted term (بقولهم "ماري نوستروم") does not."""
     words = 0
@@ -413,7 +557,9 @@ def _quote_is_speech(units: list[Unit], j: int) -> bool:
         u = units[m]
         if u.punct and u.norm in CLOSE_QUOTES:
             rest = [x for x in units[m + 1:] if not (x.punct and x.norm in STOP_PUNCT)]
-            return words >= 3 and (not rest or words >= 6)
+            next_cue = bool(rest) and not rest[0].punct and bool(_cue_at(sent, rest[0]))
+            # "…" وأضاف "…", and a quotation right after the cue and its subject, are speech
+            return words >= 3 and (not rest or words >= 6 or next_cue or near)
         if u.punct and u.norm in STOP_PUNCT and words >= 3:
             continue
         if not u.punct:
@@ -432,6 +578,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
     """
     limit = min(len(units), cu + 1 + MAX_GAP)
     relative_seen = verb_seen = clause_break = False
+    extended = False
     verbs: list[int] = []
     j = cu + 1
     while j < limit:
@@ -442,9 +589,11 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             if u.norm == ":":
                 return ("q", j, None) if not clause_break else ("", j, None)
             if u.norm in OPEN_QUOTES:
-                end = _quoted_name_end(units, j, limit) if j > cu + 1 else None
+                end = _quoted_name_end(sent, units, j, limit)
+                if end is not None and j == cu + 1 and not (end + 1 < limit and COMP_RE.match(units[end + 1].norm)):
+                    end = None   # right after the cue only a quoted name followed by أن is a subject
                 if end is None:
-                    return ("q", j, None) if _quote_is_speech(units, j) else ("", j, None)
+                    return ("q", j, None) if _quote_is_speech(sent, units, j, near=j <= cu + 3) else ("", j, None)
                 j = end
             elif u.norm in COMMAS and j + 1 < limit and not _is_apposition(sent, units[j + 1]):
                 clause_break = True
@@ -453,10 +602,16 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if COMP_RE.match(u.norm) and units[j - 1].norm not in NON_COMP_BEFORE:
             if verb_seen and not relative_seen and not _between_commas(units, verbs, j):
                 return "", j, None
+            if _wish_noun_before(units, j):
+                return "", j, None   # أعرب عن أمله في أن…: the clause is hoped for, not reported
             return "c", j, None
         if u.norm in RELATIVES or u.norm in ("حيث",):
             relative_seen = True
+        if relative_seen and not extended:   # a relative clause lengthens the subject or setting
+            limit, extended = min(len(units), limit + RELATIVE_EXTRA_GAP), True
         kind = _cue_at(sent, u)
+        if kind and not units[j - 1].punct and units[j - 1].norm in SETTING_PREPS:
+            kind = ""   # في رده، بعد تصريحه: after a preposition the word is a noun, not a verb
         if kind == "participle" and units[j - 1].punct and units[j - 1].norm in COMMAS:
             return "", j, None  # "وجدت الأمر سهلاً، موضحةً: …": the participle reports on its own
         if kind == "participle":
@@ -466,10 +621,63 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
         if kind == "verb":
             return "", j, None
         if _has_finite_verb(sent, u) and not relative_seen:
-            verb_seen = True
-            verbs.append(j)
+            if _after_indefinite_noun(sent, units, j) or (
+                    not verbs and not clause_break and _indefinite_subject(sent, units, cu + 1, j)):
+                relative_seen = True   # مسؤول | رفض الكشف عن هويته: an asyndetic relative clause
+                if not extended:
+                    limit, extended = min(len(units), limit + RELATIVE_EXTRA_GAP), True
+            else:
+                verb_seen = True
+                verbs.append(j)
         j += 1
     return "", -1, None
+
+
+def _indefinite_subject(sent: Sent, units: list[Unit], a: int, j: int) -> bool:
+    """Is units [a, j) an indefinite noun with its modifiers and prepositional phrases
+    ("مسؤول في البنتاغون | رفض الكشف عن هويته")? The verb at ``j`` then describes it."""
+    if a >= j or units[a].punct:
+        return False
+    head = sent.words[units[a].last]
+    if head.upos != "NOUN" or units[a].norm.startswith("ال") or head.feat("Definite") not in ("Ind", "") \
+            or _possessed(sent, units[a]) or not noun_type(units[a].norm):
+        return False
+    return j - a <= 6 and not any(units[m].punct for m in range(a, j))
+
+
+def _after_indefinite_noun(sent: Sent, units: list[Unit], j: int) -> bool:
+    """Does the finite verb at unit ``j`` follow an indefinite noun directly? In Arabic a
+    clause after an indefinite noun is its relative clause without a relative pronoun
+    (صفة جملة: "مسؤول رفض الكشف عن هويته"، "بيان أصدرته الوزارة"، "سؤال وجهه إليه النائب")."""
+    if j == 0 or units[j - 1].punct:
+        return False
+    p = sent.words[units[j - 1].last]
+    return p.upos in ("NOUN", "ADJ") and not units[j - 1].norm.startswith("ال") and \
+        p.feat("Definite") in ("Ind", "") and not _possessed(sent, units[j - 1]) and \
+        not COMP_RE.match(units[j - 1].norm)
+
+
+def _wish_noun_before(units: list[Unit], j: int) -> bool:
+    """Is the complementizer at ``j`` governed by a noun of wishing or calling (``non_report_nouns.txt``),
+    directly or through a preposition (أمله في أن، دعوته إلى أن، ضرورة أن)?"""
+    k = j - 1
+    if k >= 0 and units[k].norm in ("في", "الى", "الي", "على", "علي") and not units[k].punct:
+        k -= 1
+    if k < 0 or units[k].punct:
+        return False
+    return bool(_noun_forms(units[k].norm) & non_report_nouns())
+
+
+def _noun_forms(norm: str) -> set[str]:
+    """A noun's look-up forms: without the article, a conjunction, an attached pronoun (دعوته → دعوه)."""
+    forms = {strip_article(norm), strip_article(strip_conjunction(norm))}
+    for w in list(forms):
+        for p in ("هما", "هم", "ها", "ه", "نا"):
+            if w.endswith(p) and len(w) - len(p) >= 3:
+                base = w[: -len(p)]
+                forms.add(base[:-1] + "ه" if base.endswith("ت") else base)
+                break
+    return forms
 
 
 def _between_commas(units: list[Unit], verbs: list[int], j: int) -> bool:
@@ -515,9 +723,14 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
     cue_span = (units[cu].start, units[cue_last_unit].end)
     if cue.kind == "phrase":
         return _according_to(sent, cue, units, cu, cue_last_unit, cue_span, text)
+    if cue.kind == "document":
+        return _stated_in(sent, cue, units, cu, cue_last_unit, cue_span, text)
     frames = cue.entry.frames if cue.entry else "cq"
     if cue.kind == "impersonal":
         frames = "cq"
+    blocked = _blocked_context(sent, cue, units, cu)
+    if blocked:
+        return None
     kind, k, merged = _scan_forward(sent, units, cue_last_unit)
     if cue.weak and (kind != "c" or k > cue_last_unit + 2):
         return None  # a verb form the tagger did not take for a verb needs a complement clause
@@ -543,11 +756,14 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
                                   cue.last)
             return Frame(cue, cue_span, "direct", (units[a].start, units[b - 1].end), _span(units, src),
                          None, False, None, _words(units, src), ev)
-        if cue.kind == "verb" and _as_reported_by(units, cu):
+        if cue.kind == "verb" and _as_reported_by(units, cu) is not None:
             return _reported_by(sent, cue, units, cu, cue_last_unit, cue_span, text, ev)
         if cue.kind == "impersonal" and cue_last_unit + 1 < len(units) and units[cue_last_unit + 1].norm in COMMAS:
             ev.append("impersonal phrase and a comma → the rest of the clause is the content")
             k, kind = cue_last_unit + 1, "comma"
+        elif cue.kind == "verb" and cue.entry and cue.entry.lemma in fact_prepositions() and \
+                (about := _about_fact(sent, units, cue_last_unit, fact_prepositions()[cue.entry.lemma])) is not None:
+            return _revealed_fact(sent, cue, units, cu, cue_last_unit, cue_span, text, ev, *about)
         elif "o" not in frames or kind == "q":
             return None
         else:
@@ -556,19 +772,75 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
         content_a, mode = k + 1, "indirect"
     # content
     end = content_end(sent, units, content_a)
+    if mode == "direct":
+        end = _quote_close(sent, units, content_a, end)
     r = _trim(units, content_a, end)
     if not r:
         return None
     a, b = _strip_wrapping_quotes(text, units, *r) if mode == "direct" else r
-    if mode == "indirect" and _quoted_words(units, a, b) >= 2:
+    if mode == "indirect" and units[a].punct and units[a].norm in OPEN_QUOTES:
+        a, b = _strip_wrapping_quotes(text, units, a, b)
+        mode = "mixed"   # قال إن "…": the quotation wraps the clause after the complementizer
+        ev.append("quotation wrapping the clause after the complementizer → mixed")
+    elif mode == "indirect" and _quoted_speech(sent, units, a, b):
         mode = "mixed"
-        ev.append("quoted fragment inside the indirect content → mixed")
+        ev.append("quoted fragment of the speaker's words inside the indirect content → mixed")
     gap_end = merged if merged is not None else k
     frame = Frame(cue, cue_span, mode, (units[a].start, units[b - 1].end), evidence=ev)
     if merged is not None:
         ev.append(f"participle «{text[units[merged].start:units[merged].end]}» introduces the same words: merged")
     _fill_source(sent, cue, units, cu, cue_last_unit, gap_end, frame, text)
     return frame
+
+
+#: The closing mark of each opening quotation mark.
+QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "‘": "’", "'": "'"}
+
+
+def _quote_close(sent: Sent, units: list[Unit], a: int, end: int) -> int:
+    """End of direct content opened by a quotation mark at ``a``: just after its closing mark
+    when another cue follows it ("فقال "…" وأضاف خدام "…"", "…" مؤكدا أن…), else ``end``."""
+    if a >= len(units) or not (units[a].punct and units[a].norm in QUOTE_PAIRS):
+        return end
+    close = QUOTE_PAIRS[units[a].norm]
+    for m in range(a + 1, end):
+        if units[m].punct and units[m].norm == close:
+            nxt = [k for k in range(m + 1, min(end, m + 3)) if not units[k].punct]
+            return m + 1 if nxt and _cue_at(sent, units[nxt[0]]) else end
+    return end
+
+
+#: Relative ما (بما يفيد، مما يؤكد، ما يقدر بنحو): the cue's subject is "what", a thing.
+RELATIVE_MA = {"ما", "بما", "مما", "فيما", "لما"}
+#: Adverbs followed by a non-relative ما (غالبا ما توصف: "is often described").
+ADVERBS_WITH_MA = {"غالبا", "كثيرا", "نادرا", "قليلا", "طالما", "قلما", "سرعان", "عاده", "دايما"}
+
+
+def _blocked_context(sent: Sent, cue: Cue, units: list[Unit], cu: int) -> str:
+    """Why the words before a cue make it no claim, or "":
+
+    * relative ما right before a verb cue: "بما يفيد…", "ما يؤكد اعتزامه" (what indicates…);
+    * a verb cue with an object pronoun right after a relative pronoun: "التي أعلنها المكتب"
+      (the object is the antecedent noun, not a reported clause);
+    * a participle right after an indefinite noun, with no comma: an adjective agreeing with
+      that noun ("رقابة مشددة"، "معلومات مؤكدة"), not a circumstantial ḥāl.
+    """
+    prev = units[cu - 1] if cu > 0 else None
+    if prev is None or prev.punct:
+        return ""
+    if cue.kind == "verb" and prev.norm in RELATIVE_MA and _as_reported_by(units, cu) is None and \
+            not (cu >= 2 and strip_conjunction(units[cu - 2].norm) in ADVERBS_WITH_MA):
+        return "relative ما"
+    w = sent.words[cue.first]
+    if cue.kind == "verb" and strip_conjunction(prev.norm) in RELATIVES and \
+            any(sent.words[i].upos == "PRON" for i in range(w.i + 1, units[cu].last + 1)):
+        return "relative clause with a resumptive object"
+    if cue.kind == "participle" and not _introduces_clause(units, cu):
+        p = sent.words[prev.last]
+        if p.upos in ("NOUN", "ADJ") and not prev.norm.startswith("ال") and p.feat("Definite") in ("Ind", "") \
+                and not COMP_RE.match(prev.norm) and not _has_finite_verb(sent, prev) and not _possessed(sent, prev):
+            return "adjective after an indefinite noun"
+    return ""
 
 
 def _words(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -596,7 +868,10 @@ def _fill_source(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, gap_
     if src is None:
         src = _subject_before(sent, units, cu, cue.first)
         how = "subject before the cue (nsubj)"
-    if src is None and cue.entry and "i" in cue.entry.frames and _passive_like(sent, cue, units, cl, gap_end):
+    pronoun_before = cu > 0 and not units[cu - 1].punct and _pronominal(sent, units[cu - 1]) and \
+        strip_conjunction(units[cu - 1].norm) not in RELATIVES   # لكنه يعتقد (not: والتي يزعم، passive)
+    if src is None and cue.entry and "i" in cue.entry.frames and not pronoun_before and \
+            _passive_like(sent, cue, units, cl, gap_end):
         frame.impersonal = True
         ev.append("passive/impersonal form with nothing before its complement → the article's own voice")
         return
@@ -658,8 +933,8 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     if any(units[m].norm in ("عن",) for m in range(max(cl + 1, k - 1), min(len(units), k + 2))):
         return None  # أعلن عن / كشف عن + topic: a topic, not a proposition
     obj_head = sent.words[units[k].first].norm if not units[k].punct else ""
-    if strip_article(obj_head) in performatives() and cue.entry and cue.entry.cue_class == "reveal":
-        return None  # أعلن الاستقلال: a performative act, not a claim
+    if strip_article(obj_head) in performatives() or strip_article(obj_head).rstrip("ا") in performatives():
+        return None  # أعلن الاستقلال، توقع اتفاقية: a performative act, not a claim
     end = content_end(sent, units, k)
     r = _trim(units, k, end)
     if not r:
@@ -671,7 +946,74 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     return frame
 
 
-AS_REPORTED = {("بحسب", "ما"), ("حسب", "ما"), ("وفق", "ما"), ("طبق", "ما"), ("وفقا", "لما"), ("طبقا", "لما")}
+def _about_fact(sent: Sent, units: list[Unit], cl: int, prep: str) -> tuple[int, int] | None:
+    """"كشف … عن وجود…"، "كشف … النقاب عن…"، "اعترف بعدم وجود…": (index where the source gap
+    ends, index where the fact starts), or None when the preposition introduces a topic
+    (كشف عن خطة) or is out of reach. ``prep`` is the cue's preposition (fact_prepositions.tsv)."""
+    end = _sentence_end(units, cl + 1)
+    facts = propositional_nouns()
+    for j in range(cl + 1, min(end, cl + 1 + MAX_GAP)):
+        u = units[j]
+        if u.punct and (u.norm in COMMAS or u.norm == ":"):
+            return None
+        if prep == "عن" and u.norm == "عن" and j + 1 < end and not units[j + 1].punct:
+            veil = j > cl + 1 and strip_article(units[j - 1].norm) == "نقاب"
+            noun = units[j + 1].norm
+            if veil or strip_article(noun) in facts or strip_article(strip_conjunction(noun)) in facts:
+                return (j - 1 if veil else j), j + 1
+            return None
+        if prep == "ب" and not u.punct and u.norm.startswith("ب") and strip_article(u.norm[1:]) in facts:
+            return j, j
+    return None
+
+
+def _revealed_fact(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int], text: str,
+                   ev: list[str], gap_end: int, k: int) -> Frame | None:
+    """A revealed fact as an object phrase (mode nominal): كشف الوزير النقاب عن فضيحة…"""
+    r = _trim(units, k, content_end(sent, units, k))
+    if not r:
+        return None
+    a, b = r
+    ev.append(f"«عن» + a state of affairs «{text[units[a].start:units[a].end]}…» after a reveal cue → nominal content")
+    frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
+    _fill_source(sent, cue, units, cu, cl, gap_end, frame, text)
+    return frame
+
+
+def _stated_in(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int],
+               text: str) -> Frame | None:
+    """"وجاء في البيان أن…" / "أصدرت بيانا جاء فيه: …": the document is the source; the content
+    follows a complementizer, a colon or a quotation."""
+    kind, k, _ = _scan_forward(sent, units, cl)
+    if kind not in ("c", "q"):
+        return None
+    ev = [f"document cue «{text[cue_span[0]:cue_span[1]]}» (it is stated in…)"]
+    if units[cl].norm in ("في",):
+        end = _np_end(sent, units, cl + 1, k)
+        src = _clean_subject(sent, units, cl + 1, end) if end > cl + 1 else None
+    else:   # فيه / فيها: the nearest document noun before the cue
+        m = next((m for m in range(cu - 1, -1, -1) if not units[m].punct and noun_type(units[m].norm) == "document"), None)
+        src = (m, m + 1) if m is not None else None
+    if src is None or not _is_source_like(sent, units, *src):
+        return None
+    a = k + 1 if kind == "c" or units[k].norm == ":" else k
+    end = content_end(sent, units, a)
+    r = _trim(units, a, end)
+    if not r:
+        return None
+    mode = "indirect" if kind == "c" else "direct"
+    ca, cb = _strip_wrapping_quotes(text, units, *r) if mode == "direct" else r
+    if mode == "indirect" and _quoted_speech(sent, units, ca, cb):
+        mode = "mixed"
+    ev.append(f"source «{text[units[src[0]].start:units[src[1] - 1].end]}»: the document")
+    return Frame(cue, cue_span, mode, (units[ca].start, units[cb - 1].end), _span(units, src), None, False, None,
+                 _words(units, src), ev)
+
+
+AS_REPORTED = {("بحسب", "ما"), ("حسب", "ما"), ("وفق", "ما"), ("طبق", "ما"), ("وفقا", "لما"), ("طبقا", "لما"),
+               ("تبعا", "لما"), ("استنادا", "لما")}
+#: One-word "as" forms before a reporting verb (كما أعلن الوزير، حسبما ذكرت الوكالة).
+AS_REPORTED_WORDS = {"كما", "حسبما", "بحسبما", "وفقما"}
 
 
 def _as_reported_by(units: list[Unit], cu: int) -> int | None:
@@ -681,7 +1023,7 @@ def _as_reported_by(units: list[Unit], cu: int) -> int | None:
         if (head, units[cu - 1].norm) in AS_REPORTED or (head[1:], units[cu - 1].norm) in AS_REPORTED \
                 and head[:1] in ("و", "ف"):
             return cu - 2
-    if cu >= 1 and units[cu - 1].norm in ("كما", "وكما"):
+    if cu >= 1 and strip_conjunction(units[cu - 1].norm) in AS_REPORTED_WORDS:
         return cu - 1
     return None
 
@@ -691,8 +1033,9 @@ def _reported_by(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_
     """"بحسب ما أفادت وكالة الأنباء، …" / "…، وفق ما ذكرت الصحيفة": the verb is the cue, its subject
     the source, and the content is the rest of the clause or the clause before (mode according_to)."""
     start = _as_reported_by(units, cu)
-    end = _np_end(sent, units, cl + 1, _sentence_end(units, cl + 1))
-    src = _clean_subject(sent, units, cl + 1, end) if end > cl + 1 else None
+    s0 = _skip_time(units, cl + 1, _sentence_end(units, cl + 1))
+    end = _np_end(sent, units, s0, _sentence_end(units, cl + 1))
+    src = _clean_subject(sent, units, s0, end) if end > s0 else None
     before = [u for u in units[:start] if not u.punct and u.norm not in ("و", "ف")]
     if not before:
         k = end

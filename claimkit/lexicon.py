@@ -3,6 +3,7 @@
 * ``cues.tsv``: reporting verbs with class, frames and generated surface forms;
 * ``source_phrases.tsv``: "according to" phrases;
 * ``impersonal.tsv``: impersonal reporting phrases (يذكر أن، من المعروف أن);
+* ``document_phrases.tsv``: "it is stated in" phrases whose source is a document (جاء في، ورد فيه);
 * ``hedges.tsv``: hedges and boosters;
 * ``source_nouns.tsv``: head nouns that type a source; ``official_modifiers.txt``.
 
@@ -65,6 +66,13 @@ def word_list(name: str) -> tuple[str, ...]:
     return tuple(normalize_for_match(cols[0]) for cols, _ in _rows(name))
 
 
+@lru_cache(maxsize=None)
+def load_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """The normalised first two columns of a two-column data file (comments dropped), in order."""
+    return tuple((normalize_for_match(cols[0]), normalize_for_match(cols[1])) for cols, _ in _rows(name)
+                 if len(cols) >= 2)
+
+
 def _perfect_forms(lemma: str) -> dict[str, bool]:
     """Perfect-tense surface forms → is-first-person."""
     forms = {lemma: False}
@@ -121,6 +129,7 @@ class Lexicon:
     participles: dict[str, tuple[CueEntry, ...]]
     source_phrases: tuple[tuple[str, ...], ...]
     impersonal: tuple[tuple[str, ...], ...]
+    document_phrases: tuple[tuple[str, ...], ...]
     hedges: tuple[tuple[tuple[str, ...], str], ...]
     source_nouns: dict[str, str]
     official_modifiers: frozenset[str]
@@ -152,6 +161,7 @@ def load() -> Lexicon:
             lemmas.setdefault(e.participle, [])  # participle lemmas are matched via participles
     phrases = tuple(tuple(normalize_for_match(cols[0]).split()) for cols, _ in _rows("source_phrases.tsv"))
     impersonal = tuple(tuple(normalize_for_match(cols[0]).split()) for cols, _ in _rows("impersonal.tsv"))
+    documents = tuple(tuple(normalize_for_match(cols[0]).split()) for cols, _ in _rows("document_phrases.tsv"))
     hedges = tuple((tuple(normalize_for_match(cols[0]).split()), cols[1]) for cols, _ in _rows("hedges.tsv"))
     nouns = {normalize_for_match(cols[0]): cols[1] for cols, _ in _rows("source_nouns.tsv")}
     mods = frozenset(word_list("official_modifiers.txt"))
@@ -162,6 +172,7 @@ def load() -> Lexicon:
         participles={k: tuple(v) for k, v in participles.items()},
         source_phrases=tuple(sorted(phrases, key=len, reverse=True)),
         impersonal=tuple(sorted(impersonal, key=len, reverse=True)),
+        document_phrases=tuple(sorted(documents, key=len, reverse=True)),
         hedges=tuple(sorted(hedges, key=lambda h: len(h[0]), reverse=True)),
         source_nouns=nouns,
         official_modifiers=mods,
@@ -187,6 +198,8 @@ def noun_type(word_norm: str) -> str:
         return nouns[w]
     if w.endswith("ت") and w[:-1] + "ه" in nouns:   # ta marbuta before a clitic: سيرته → سيرت
         return nouns[w[:-1] + "ه"]
+    if w.endswith("ا") and len(w) > 3 and w[:-1] in nouns:   # accusative tanween: مندوبا، مصدرا
+        return nouns[w[:-1]]
     for suf in ("ه", "ات", "ون", "ين"):   # a few plural/feminine variants not listed
         if w.endswith(suf) and w[: -len(suf)] in nouns:
             return nouns[w[: -len(suf)]]

@@ -1,26 +1,38 @@
-"""Stage 3: link every claim to an entity across the article.
+"""Stage 3: link every claim to an entity across the article (a discourse speaker model).
 
-Rules (ANNOTATION.md "Linking sources across the article"), applied in text order:
+Rules (ANNOTATION.md "Linking sources across the article"), applied in text order; every
+decision carries its reason, which ``Claim.explain()`` shows:
 
 1. **Names.** A source with a personal name creates or joins the entity whose name
    ends with the same words: "مولوتكوف" and "أبو زيد" join "إيفان مولوتكوف" and
-   "أحمد أبو زيد". The entity's display name is the fullest name seen.
-2. **Role nouns.** A source whose head is a role noun without a name (السفير،
-   المتحدث) joins the nearest earlier entity whose mentions carried that role.
-3. **Groups.** Other sources join an earlier entity with the same words once the
-   article ال is ignored ("مراقبون" / "المراقبون").
-4. **Participles** (مشددا، متهما) take the subject of the verb they continue — the
-   cue's own claim when that verb is a cue, otherwise its subject phrase.
-5. **Dropped subjects** (وتابع أنه…، وأضاف أن…) take the most recent earlier claim
-   whose source agrees with the cue verb in gender and number, looking back at most
-   :data:`MAX_SENTENCES_BACK` sentences, within the same paragraph or across one
-   paragraph break when the new paragraph opens with a continuing conjunction
-   (و/ف). A ``# newdoc`` in CoNLL-U input is never crossed.
-6. Impersonal cues have no entity (the article's own voice).
+   "أحمد أبو زيد". Titled names written anywhere in the article (``mentions.py``), claims
+   or not, supply the fullest name. The entity's display name is the fullest name seen.
+2. **Role nouns.** A definite source headed by a title without a name (السفير، وزير الخارجية،
+   الرئيس الموريتاني) refers to the nearest earlier person introduced with that title —
+   as a claim's source or anywhere in the text — else to one named within the next
+   :data:`FORWARD_SENTENCES` sentences ("An indefinite first mention named later links forward").
+3. **Groups and definite anaphora.** Other sources join an earlier entity with the same words
+   once the article ال is ignored ("مراقبون" / "المراقبون"), and a definite bare noun joins the
+   nearest earlier unnamed source with the same head ("المصدر" → "مصدر رسمي", "المصادر" →
+   "مصادر حزب الله").
+4. **Participles** (مشددا، متهما) take the speaker of the claim they close: the claim whose
+   cue is their verb, or whose content holds that verb; a participle after a non-reporting
+   verb takes that verb's subject ("رفض المدرب الحديث…، مشيرا إلى أن").
+5. **Dropped and pronoun subjects** (وتابع أنه…، لكنه أوضح) take, nearest first: the subject of
+   an earlier verb of the same sentence ("تحدث الدكتور فلان وقال إن…"); the current speaker —
+   the most recent claim whose source agrees in gender and number, within
+   :data:`MAX_SENTENCES_BACK` sentences (across paragraph breaks when the sentence opens with
+   و/ف/ثم); or the subject of the previous sentence's main verb when that
+   sentence has no claim ("تحدث الوزير في المؤتمر عن الخطة. وأكد أن…"). A ``# newdoc`` is
+   never crossed.
+6. Claims nested inside another claim's content ("وأوضح أن المكتب أكد أن…") are the
+   speaker's report of someone else: they never become the current speaker.
+7. Impersonal cues have no entity (the article's own voice).
 
 Gender comes from the cue verb's agreement (a verb before its subject agrees in
 gender), number from the source's head noun (the verb stays singular before a
-plural subject). Unknown features agree with anything.
+plural subject; a plural that is not a masculine sound plural takes a feminine
+singular verb: وقالت المصادر). Unknown features agree with anything.
 """
 from __future__ import annotations
 
@@ -28,12 +40,15 @@ from dataclasses import dataclass, field
 
 from .frames import Frame
 from .lexicon import noun_type, strip_article
+from .mentions import descriptor, find_mentions, is_title, role_matches, stem
 from .normalize import normalize_name, strip_conjunction
-from .source_types import head_word, is_name_word, name_words, source_type
+from .source_types import NAME_SCOPE_STOPS, head_word, is_name_word, name_words, source_type
 from .treebank import Sent
 
 #: How many sentences back a dropped subject may find its antecedent.
 MAX_SENTENCES_BACK = 4
+#: How many sentences ahead a title without a name may find the name it is given (rule 2).
+FORWARD_SENTENCES = 3
 
 
 @dataclass
@@ -46,7 +61,20 @@ class Entity:
     source_type: str
     gender: str = ""
     number: str = ""
-    roles: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)   # title stems it was introduced with (mentions.descriptor)
+    possessed: bool = False
+
+
+@dataclass
+class Turn:
+    """One step of the speaker history: who spoke (or was the main subject) where."""
+
+    sentence: int
+    position: int        # word index of the cue or subject
+    entity: Entity
+    gender: str
+    number: str
+    kind: str            # "claim" or "subject"
 
 
 @dataclass
@@ -93,14 +121,53 @@ def _noun_number(sent: Sent, first: int, last: int) -> str:
 
 
 class Linker:
-    """Links frames to entities in text order; keeps the entities of one document."""
+    """Links frames to entities in text order; keeps the entities and the speaker history of one document."""
 
     def __init__(self, text: str, sents: list[Sent]):
         self.text = text
         self.sents = sents
         self.entities: list[Entity] = []
-        self.history: list[tuple[int, Entity, str, str]] = []   # (sentence, entity, gender, number)
-        self.docid = None
+        self.history: list[Turn] = []
+        self.mentions = find_mentions(text, sents)
+
+    # -- explicit sources -------------------------------------------------------------
+    def _named(self, name: str, key: tuple[str, ...], roles: set[str], possessed: bool, stype: str,
+               gender: str, number: str, sentence: int) -> tuple[Entity, str]:
+        """The entity of a personal name: an earlier entity whose name ends with the same words,
+        else a new one; its name becomes the nearest fuller titled mention up to this sentence
+        (news gives the full name first) whose title fits."""
+        earlier = [m for m in self.mentions if m.sentence <= sentence]
+        for m in sorted(earlier, key=lambda m: sentence - m.sentence):
+            if len(m.key) > len(key) and m.key[-len(key):] == key and (not roles or roles & m.descriptor):
+                # a title written with this name must fit the titled mention (الرئيس كلينتون ≠ المرشح … كلينتون)
+                name, key = m.name, m.key
+                roles = roles | m.descriptor
+                possessed = possessed or m.possessed
+                break
+        for e in reversed(self.entities):
+            if e.named and (e.key[-len(key):] == key or key[-len(e.key):] == e.key):
+                if len(key) > len(e.key):
+                    e.name, e.key = name, key
+                e.roles |= roles
+                e.possessed = e.possessed or possessed
+                return e, f"name «{name}» links to «{e.name}»"
+        e = Entity(name, key, True, stype, gender, number, set(roles), possessed)
+        self.entities.append(e)
+        return e, f"new named source «{name}»"
+
+    def _role_referent(self, sent: Sent, role: frozenset[str], head: str) -> tuple[Entity, str] | None:
+        """Rule 2: the named person a definite title refers to."""
+        for e in reversed(self.entities):
+            if e.named and role_matches(role, head, frozenset(e.roles), e.possessed, e.key):
+                return e, f"role «{' '.join(sorted(role))}» refers back to «{e.name}»"
+        before = [m for m in self.mentions if m.sentence <= sent.index]
+        after = [m for m in self.mentions if sent.index < m.sentence <= sent.index + FORWARD_SENTENCES]
+        for m, how in [(m, "refers back to") for m in reversed(before)] + [(m, "is named later as") for m in after]:
+            if self.sents[m.sentence].docid != sent.docid or not role_matches(role, head, m.descriptor, m.possessed, m.key):
+                continue
+            e, _ = self._named(m.name, m.key, set(m.descriptor), m.possessed, "person", "", "", m.sentence)
+            return e, f"role «{' '.join(sorted(role))}» {how} «{e.name}» (titled mention, sentence {m.sentence})"
+        return None
 
     def _mention(self, sent: Sent, first: int, last: int, gender: str,
                  span: tuple[int, int] | None = None) -> Link:
@@ -109,58 +176,107 @@ class Linker:
         nw = name_words(sent, first, last)
         number = _noun_number(sent, first, last)
         head = head_word(sent, first, last)
-        role = strip_article(head.norm) if noun_type(head.norm).startswith("title") or \
-            noun_type(head.norm) == "official" else ""
-        roles = {strip_article(sent.words[i].norm) for i in range(first, last + 1)
-                 if noun_type(sent.words[i].norm).startswith("title")}
+        scope = _role_scope(sent, first, last)
+        roles, possessed = descriptor(sent, first, scope)
         if nw and stype == "person":
             name = self.text[sent.words[nw[0]].ostart:sent.words[nw[1]].oend]
             key = tuple(normalize_name(name).split())
-            for e in reversed(self.entities):
-                if e.named and (e.key[-len(key):] == key or key[-len(e.key):] == e.key):
-                    if len(key) > len(e.key):
-                        e.name, e.key = name, key
-                    e.roles |= roles
-                    return Link(e, e.source_type, f"name «{name}» links to «{e.name}»")
-            e = Entity(name, key, True, stype, gender, number, roles)
-            self.entities.append(e)
-            return Link(e, stype, f"new named source «{name}» ({why})")
-        words_key = tuple(normalize_name(self.text[span[0]:span[1]] if span else
-                                         self.text[sent.words[first].ostart:sent.words[last].oend]).split())
+            e, reason = self._named(name, key, set(roles), possessed, stype, gender, number, sent.index)
+            return Link(e, e.source_type, f"{reason} ({why})")
+        span_text = self.text[span[0]:span[1]] if span else self.text[sent.words[first].ostart:sent.words[last].oend]
+        words_key = tuple(normalize_name(span_text).split())
         if 0 < len(words_key) <= 2:
             for e in reversed(self.entities):
                 if e.named and len(e.key) > len(words_key) and e.key[-len(words_key):] == words_key:
                     return Link(e, e.source_type, f"surname «{' '.join(words_key)}» links to «{e.name}»")
-        if role:
-            for e in reversed(self.entities):
-                if role in e.roles and e.named:
-                    return Link(e, e.source_type, f"role noun «{head.text}» refers back to «{e.name}»")
-        span_text = self.text[span[0]:span[1]] if span else self.text[sent.words[first].ostart:sent.words[last].oend]
+            for m in reversed([m for m in self.mentions if m.sentence <= sent.index]):
+                if len(m.key) > len(words_key) and m.key[-len(words_key):] == words_key:
+                    e, reason = self._named(m.name, m.key, set(m.descriptor), m.possessed, "person", gender,
+                                            number, m.sentence)
+                    return Link(e, e.source_type, f"surname «{' '.join(words_key)}»: {reason}")
+        head_stem = stem(head.norm)[0]
+        if is_title(head.norm) and _definite(sent, head.i):
+            found = self._role_referent(sent, roles, head_stem)
+            if found:
+                return Link(found[0], found[0].source_type, found[1])
         key = tuple(strip_article(t) for t in normalize_name(span_text).split())
         for e in reversed(self.entities):
             if not e.named and e.key == key:
                 return Link(e, e.source_type, f"same source as earlier «{e.name}»")
-        e = Entity(span_text, key, False, stype, gender, number, roles)
+        if _definite(sent, head.i) and len(key) <= 2:
+            for e in reversed(self.entities):
+                if not e.named and e.key and e.key[0] == key[0] and set(key) <= set(e.key):
+                    return Link(e, e.source_type, f"definite «{span_text}» refers back to «{e.name}»")
+        e = Entity(span_text, key, False, stype, gender, number, set(roles), possessed)
         self.entities.append(e)
         return Link(e, stype, f"new source «{span_text}» ({why})")
 
-    def _antecedent(self, sent: Sent, gender: str, number: str) -> Link:
-        first_in_par = sent.index == 0 or self.sents[sent.index - 1].paragraph != sent.paragraph
-        continuing = bool(sent.words) and (sent.words[0].norm in ("و", "ف") or sent.words[0].upos == "CCONJ")
-        for si, e, g, n in reversed(self.history):
-            prev = self.sents[si]
-            if sent.index - si > MAX_SENTENCES_BACK or prev.docid != sent.docid:
+    # -- the current speaker ------------------------------------------------------------
+    def _in_reach(self, sent: Sent, si: int) -> bool:
+        """Sentence ``si`` may hold the antecedent of a dropped subject in ``sent``: at most
+        :data:`MAX_SENTENCES_BACK` sentences back, in the same document, and across paragraph
+        breaks only when ``sent`` opens with a continuing conjunction (و/ف/ثم): news paragraphs
+        are often one sentence long, and "وأضاف" opening a paragraph continues the speaker above."""
+        prev = self.sents[si]
+        if sent.index - si > MAX_SENTENCES_BACK or prev.docid != sent.docid:
+            return False
+        if prev.paragraph == sent.paragraph:
+            return True
+        opener = sent.words[0] if sent.words else None
+        return opener is not None and (opener.norm in ("و", "ف", "ثم") or opener.upos == "CCONJ")
+
+    def _antecedent(self, sent: Sent, gender: str, number: str, before: int) -> Link:
+        """Rule 5 for a dropped subject whose cue is word ``before`` of ``sent``."""
+        local = self._earlier_subject(sent, before, gender, number)
+        for t in reversed(self.history):
+            if local is not None and (t.sentence < sent.index or t.position < local[0]):
+                break   # an earlier verb's subject of this sentence is nearer than that claim
+            if not self._in_reach(sent, t.sentence):
                 break
-            if prev.paragraph != sent.paragraph:
-                if not (first_in_par and continuing and prev.paragraph == sent.paragraph - 1):
-                    break
-            if _agree(g, gender) and _agree(n, number):
-                return Link(e, e.source_type, f"dropped subject agrees with «{e.name}» "
-                                              f"(sentence {si}, gender/number {g or '?'}{n or '?'})")
+            if t.kind == "subject" and t.sentence != sent.index - 1:
+                continue
+            if _agree(t.gender, gender) and _agree_number(t.number, number, gender, t.entity):
+                what = "claim" if t.kind == "claim" else "main-verb subject"
+                return Link(t.entity, t.entity.source_type,
+                            f"dropped subject continues the current speaker «{t.entity.name}» ({what} "
+                            f"in sentence {t.sentence}, gender/number {t.gender or '?'}{t.number or '?'})")
+        if local is not None:
+            link = self._mention(sent, local[0], local[1], gender)
+            return Link(link.entity, link.source_type, "dropped subject: the subject of an earlier verb of "
+                        "the same sentence — " + link.reason)
         return Link(None, "person", "dropped subject with no agreeing source in reach: left unresolved")
 
-    def link(self, sent: Sent, frame: Frame, frames_here: list[tuple[Frame, Link]]) -> Link:
-        """Link one frame; ``frames_here`` are the earlier frames of the same sentence."""
+    def _earlier_subject(self, sent: Sent, before: int, gender: str, number: str) -> tuple[int, int] | None:
+        """Nearest source-like subject of a verb before word ``before`` of the same sentence."""
+        for v in range(before - 1, -1, -1):
+            w = sent.words[v]
+            if w.upos not in ("VERB", "AUX") or w.feat("VerbForm") in ("Part", "Ger"):
+                continue
+            subj = _subject_of(sent, v)
+            if subj is not None and _source_like(sent, *subj):
+                g = {"Masc": "M", "Fem": "F"}.get(w.feat("Gender"), "")
+                if _agree(g, gender):
+                    return subj
+        return None
+
+    def note_sentence(self, sent: Sent, had_claim: bool) -> None:
+        """After a sentence: with no claim, its main verb's subject may be the next dropped subject's speaker."""
+        if had_claim:
+            return
+        root = next((w for w in sent.words if w.head == -1), None)
+        if root is None or root.upos not in ("VERB", "AUX"):
+            return
+        subj = _subject_of(sent, root.i)
+        if subj is None or not _source_like(sent, *subj):
+            return
+        link = self._mention(sent, subj[0], subj[1], {"Masc": "M", "Fem": "F"}.get(root.feat("Gender"), ""))
+        if link.entity is not None:
+            self.history.append(Turn(sent.index, subj[0], link.entity, link.entity.gender,
+                                     _noun_number(sent, *subj) or link.entity.number, "subject"))
+
+    def link(self, sent: Sent, frame: Frame, frames_here: list[tuple[Frame, Link]], nested: bool = False) -> Link:
+        """Link one frame; ``frames_here`` are the earlier frames of the same sentence; a ``nested``
+        frame (inside another claim's content) is linked but does not become the current speaker."""
         if frame.impersonal:
             return Link(None, "author", "impersonal cue: the article's own voice")
         gender, number = _features(sent, frame)
@@ -172,40 +288,87 @@ class Linker:
             link = self._participle(sent, frame, frames_here, gender, number)
             n = number
         else:
-            link = self._antecedent(sent, gender, number)
+            link = self._antecedent(sent, gender, number, frame.cue.first)
             n = number
         if link.entity is not None:
             if not link.entity.gender:
                 link.entity.gender = gender
-            self.history.append((sent.index, link.entity, link.entity.gender or gender, n or link.entity.number))
+            if not nested:
+                self.history.append(Turn(sent.index, frame.cue.first, link.entity, link.entity.gender or gender,
+                                         n or link.entity.number, "claim"))
         return link
 
     def _participle(self, sent: Sent, frame: Frame, frames_here: list[tuple[Frame, Link]], gender: str,
                     number: str) -> Link:
+        """Rule 4."""
         anchor = frame.anchor
         if anchor is not None:
             for f, lk in reversed(frames_here):
                 if f.cue.first == anchor and lk.entity is not None:
                     return Link(lk.entity, lk.source_type, f"participle continues the claim of «{lk.entity.name}»")
-            subj = _subject_of(sent, anchor)
-            if subj is not None:
+            a = sent.words[anchor]
+            for f, lk in frames_here:
+                if lk.entity is not None and f.content_span[0] <= a.start < f.content_span[1]:
+                    return Link(lk.entity, lk.source_type, f"participle closes the claim of «{lk.entity.name}» "
+                                "(its verb lies in that claim's content)")
+            subj = _subject_of(sent, anchor) or self._earlier_subject(sent, frame.cue.first, gender, number)
+            if subj is not None and _source_like(sent, *subj):
                 link = self._mention(sent, subj[0], subj[1], gender)
                 return Link(link.entity, link.source_type, "participle: subject of the verb it continues — "
                             + link.reason)
         for f, lk in reversed(frames_here):
             if lk.entity is not None:
                 return Link(lk.entity, lk.source_type, f"participle continues «{lk.entity.name}»")
-        return self._antecedent(sent, gender, number)
+        return self._antecedent(sent, gender, number, frame.cue.first)
+
+
+def _agree_number(entity_number: str, verb_number: str, verb_gender: str, entity: Entity) -> bool:
+    """Number agreement, with the feminine singular verb of plurals that are not masculine sound
+    plurals (وقالت المصادر، وأشارت الكتائب)."""
+    if _agree(entity_number, verb_number):
+        return True
+    return entity_number == "P" and verb_number == "S" and verb_gender == "F" and \
+        not entity.key[-1:][0].endswith(("ون", "ين")) if entity.key else False
+
+
+def _definite(sent: Sent, i: int) -> bool:
+    """Is the noun at ``i`` definite: with ال, a possessive, or a construct with a definite genitive?"""
+    w = sent.words[i]
+    if w.norm.startswith("ال") or stem(w.norm)[1]:
+        return True
+    nxt = sent.words[i + 1] if i + 1 < len(sent.words) else None
+    return nxt is not None and nxt.norm.startswith("ال") and nxt.upos in ("NOUN", "PROPN", "X")
+
+
+def _role_scope(sent: Sent, first: int, last: int) -> int:
+    """The title part of a source phrase: up to a relative clause, a comma or a parenthesis."""
+    for i in range(first + 1, last + 1):
+        if sent.words[i].norm in NAME_SCOPE_STOPS or sent.words[i].text in ("(", "،", ","):
+            return i - 1
+    return last
+
+
+def _source_like(sent: Sent, first: int, last: int) -> bool:
+    """Can the phrase speak: a lexicon source noun or a tagged proper name at its head?"""
+    head = head_word(sent, first, last)
+    t = noun_type(head.norm) or noun_type(head.onorm)
+    return bool(t and t != "quantifier") or head.upos in ("PROPN", "X")
+
+
+#: Prepositions that a reporting verb governs (شدد على، أشار إلى، كشف عن): a subject stops before them.
+VERB_PREPS = {"على", "علي", "الى", "الي", "عن"}
 
 
 def _subject_of(sent: Sent, verb: int) -> tuple[int, int] | None:
-    """Word range of the nsubj of ``verb`` (tree), cut at punctuation and clauses."""
+    """Word range of the nsubj of ``verb`` (tree), cut at punctuation, clauses and the
+    prepositions a verb governs (the tree may hang "على ضرورة…" under the subject)."""
     for w in sent.words:
-        if w.head == verb and w.deprel == "nsubj" and w.upos not in ("PRON",):
+        if w.head == verb and w.deprel in ("nsubj", "nsubj:pass") and w.upos not in ("PRON",):
             sub = sent.subtree(w.i)
             a = min(sub)
             b = a
-            while b + 1 <= max(sub) and b + 1 in sub and not sent.words[b + 1].is_punct:
+            while b + 1 <= max(sub) and b + 1 in sub and not sent.words[b + 1].is_punct \
+                    and sent.words[b + 1].norm not in VERB_PREPS:
                 b += 1
             while b + 1 < len(sent.words) and is_name_word(sent, sent.words[b + 1]):
                 b += 1  # a name in apposition after the title (القائد العام للجيش الليبي خليفة حفتر)

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as parse_cache
+from .blocks import BLOCK_CHARS
 from .clean import DEFAULT_MAX_CHARS, CleanText, check_text, clean
 from .errors import InputFileError
 from .records import Analysis
-from .treebank import ParsedDoc, from_conllu, from_stanza
+from .treebank import ParsedDoc, StanzaBuilder, from_conllu, from_stanza
 
 
 def _version() -> str:
@@ -44,7 +45,9 @@ def prepare(text: str, *, model: str, cache: bool = True, max_chars: int | None 
     A damaged cache entry is ignored (and rebuilt by :func:`finish`), never trusted.
     """
     check_text(text, max_chars)
-    prep = Prepared(text, clean(text), model, parse_cache.cache_key(text, model, _version()) if cache else "")
+    cleaned = clean(text)
+    key = parse_cache.cache_key(text, model, _version(), cleaned.text) if cache else ""
+    prep = Prepared(text, cleaned, model, key)
     hit = parse_cache.load(prep.key) if cache else None
     if hit is not None:
         try:
@@ -63,34 +66,61 @@ def finish(prep: Prepared, stanza_doc: Any, *, cache: bool = True) -> ParsedDoc:
     return parsed
 
 
+def parse_prepared(preps: list[Prepared], stanza_dir: str | os.PathLike | None = None, *, cache: bool = True,
+                   block_chars: int = BLOCK_CHARS) -> list[ParsedDoc]:
+    """Parse prepared articles with Stanza in blocks of paragraphs and cache each parse.
+
+    Each block's Stanza ``Document`` is turned into claimkit's structures at once and
+    dropped, so peak memory depends on ``block_chars``, not on the articles' length
+    (see :func:`claimkit.parsing.parse_blocks`).
+    """
+    from .parsing import parse_blocks
+
+    builders = [StanzaBuilder(p.clean, model=p.model) for p in preps]
+    for n, offset, sdoc in parse_blocks([p.clean.text for p in preps], stanza_dir, block_chars=block_chars):
+        builders[n].add(sdoc, offset)
+        del sdoc
+    out = []
+    for prep, builder in zip(preps, builders):
+        parsed = builder.finish()
+        if cache:
+            parse_cache.store(prep.key, parsed.to_conllu())
+        out.append(parsed)
+    return out
+
+
 def parse(text: str, *, stanza_dir: str | os.PathLike | None = None, cache: bool = True,
-          max_chars: int | None = DEFAULT_MAX_CHARS) -> ParsedDoc:
+          max_chars: int | None = DEFAULT_MAX_CHARS, block_chars: int = BLOCK_CHARS) -> ParsedDoc:
     """Check, clean and parse an article; offsets in the result point into ``text``.
 
     With ``cache=True`` a parse stored by an earlier run (same text, same model, same
-    claimkit version) is reused, and Stanza is not even imported.
+    claimkit version) is reused, and Stanza is not even imported. Articles longer than
+    ``block_chars`` are parsed in blocks of paragraphs (bounded memory; the same parse
+    unless one paragraph is longer than a block).
     """
-    from .parsing import model_identity, parse_stanza, resolve_stanza_dir
+    from .parsing import model_identity, resolve_stanza_dir
 
     d = resolve_stanza_dir(stanza_dir)
     prep = prepare(text, model=model_identity(d), cache=cache, max_chars=max_chars)
     if prep.parsed is not None:
         return prep.parsed
-    return finish(prep, parse_stanza(prep.clean.text, d), cache=cache)
+    return parse_prepared([prep], d, cache=cache, block_chars=block_chars)[0]
 
 
 def analyze(text: str, *, doc: str = "doc", stanza_dir: str | os.PathLike | None = None, cache: bool = True,
-            max_chars: int | None = DEFAULT_MAX_CHARS) -> Analysis:
+            max_chars: int | None = DEFAULT_MAX_CHARS, block_chars: int = BLOCK_CHARS) -> Analysis:
     """Find every attributed claim in an Arabic article.
 
     Returns an :class:`~claimkit.records.Analysis` (``.claims``, ``.sources``,
     ``.sentences`` DataFrames; ``.records`` as :class:`~claimkit.records.Claim`).
     Raises :class:`~claimkit.errors.EmptyTextError`, :class:`~claimkit.errors.NotArabicError`,
     :class:`~claimkit.errors.TextTooLongError` or :class:`~claimkit.errors.ModelNotFoundError`.
+    ``block_chars``: see :func:`parse`.
     """
     from .extract import extract
 
-    return extract(parse(text, stanza_dir=stanza_dir, cache=cache, max_chars=max_chars), doc=doc)
+    return extract(parse(text, stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, block_chars=block_chars),
+                   doc=doc)
 
 
 def analyze_conllu(conllu: str, *, text: str | None = None, doc: str = "doc") -> Analysis:
@@ -115,11 +145,18 @@ def analyze_document(document: Any, *, doc: str = "doc") -> Analysis:
     return extract(from_conllu("{:C}".format(document)), doc=doc)
 
 
-def read_text_file(path: str | os.PathLike) -> str:
-    """Read a UTF-8 (optionally BOM-prefixed) file, with a clear error when that fails."""
+def read_text_file(path: str | os.PathLike, *, newline: str | None = "") -> str:
+    """Read a UTF-8 (optionally BOM-prefixed) file, with a clear error when that fails.
+
+    Line ends are kept as they are in the file (``newline=""``): a CRLF file keeps its
+    ``\r\n``, so offsets claimkit reports point into the file's characters exactly as
+    ``open(path, encoding="utf-8-sig", newline="")`` reads them. ``newline=None``
+    translates them to ``\n`` (used for CoNLL-U, whose offsets are not into itself).
+    """
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8-sig")
+        with open(p, encoding="utf-8-sig", newline=newline) as f:
+            return f.read()
     except FileNotFoundError:
         raise InputFileError(f"{p}: no such file") from None
     except IsADirectoryError:
@@ -144,10 +181,11 @@ def analyze_file(path: str | os.PathLike, *, conllu: bool | None = None, text_pa
                  max_chars: int | None = DEFAULT_MAX_CHARS) -> Analysis:
     """Analyse one file: raw text (``.txt``, ``.html``) or CoNLL-U (``.conllu`` or ``conllu=True``).
 
-    ``doc`` is the file name without its extension.
+    ``doc`` is the file name without its extension. Offsets point into the text file as
+    read with ``newline=""`` (CRLF kept; see :func:`read_text_file`).
     """
-    body = read_text_file(path)
     is_conllu = conllu if conllu is not None else str(path).endswith(".conllu")
+    body = read_text_file(path, newline=None if is_conllu else "")
     if is_conllu:
         text = read_text_file(text_path) if text_path else None
         return analyze_conllu(body, text=text, doc=doc_name(path))

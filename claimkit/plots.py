@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from .errors import ClaimkitError
 from .records import HEDGING_NAMES, SOURCE_TYPES, Analysis, Claim
-from .render import ARABIC_FONTS, claim_dicts, entity_of
+from .render import ARABIC_FONTS, FSI, PDI, claim_dicts, entity_of, isolate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,6 +52,16 @@ HEDGING_COLORS: dict[str, str] = {"boosted": "#1a9850", "neutral": "#9e9e9e", "h
 ROLE_COLORS: dict[str, str] = {"cue": "#C0392B", "source": "#1F77B4", "content": "#2CA02C", "channel": "#9467BD",
                                "hedge": "#FF7F0E"}
 
+
+
+#: ``%{y}`` in a hover template, isolated so an Arabic label does not reorder the Latin text after it.
+_Y = f"{FSI}%{{y}}{PDI}"
+#: Plot-area height per bar/row and the minimum plot area (px).
+_ROW_PX, _MIN_PLOT_PX = 34, 160
+
+
+def _rows_px(n: int) -> int:
+    return max(_MIN_PLOT_PX, _ROW_PX * n)
 
 
 class StaticExportError(ClaimkitError, RuntimeError):
@@ -138,15 +148,71 @@ def entity_table(obj: Any) -> "pd.DataFrame":
 # Layout helpers
 # ---------------------------------------------------------------------------
 
+#: Width (px) assumed when estimating how many rows a horizontal legend needs: a narrow
+#: JupyterLab output area; wider views simply leave some room unused.
+_ASSUMED_WIDTH = 640
+_TITLE_LINE_PX = 24
+_LEGEND_ROW_PX = 24
+
+
 def _figure(title: str, **layout: Any) -> "go.Figure":
+    """A figure with claimkit's layout: title at the top, legend in one band under it.
+
+    The legend sits between the title and the plot (never under the x axis, where it
+    collided with the axis title at JupyterLab's default height); :func:`_finish` sizes
+    the top margin to the title lines and legend rows actually needed.
+    """
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    fig.update_layout(title=title, font={"family": ARABIC_FONTS, "size": 14}, template="plotly_white",
+    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "yref": "container", "y": 1,
+                             "yanchor": "top", "pad": {"t": 12}},
+                      font={"family": ARABIC_FONTS, "size": 14}, template="plotly_white",
                       margin={"l": 40, "r": 40, "t": 70, "b": 50},
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "right", "x": 1,
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1,
                               "traceorder": "normal"})
     fig.update_layout(**layout)
+    return fig
+
+
+def _legend_rows(fig: "go.Figure") -> int:
+    """Rows a horizontal legend takes at :data:`_ASSUMED_WIDTH` (0 when no legend is shown)."""
+    if fig.layout.showlegend is False:
+        return 0
+    names = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
+    if len(names) < 2 and fig.layout.showlegend is not True:
+        return 0  # plotly shows no legend for a single trace unless asked
+    title = fig.layout.legend.title.text or ""
+    rows, used = 1, 8 * len(title) + (12 if title else 0)
+    for name in names:
+        width = 44 + 8 * len(name)
+        if used + width > _ASSUMED_WIDTH and used > 0:
+            rows, used = rows + 1, 0
+        used += width
+    return rows
+
+
+def _finish(fig: "go.Figure", plot_px: int | None = None) -> "go.Figure":
+    """Title lines, then the legend rows, then the plot: margins and height sized to fit them.
+
+    The legend is placed in figure (container) coordinates right under the title, starting
+    at the left edge, so neither a long title nor a wide label column (which narrows the
+    plot area) can make the two overlap.
+    """
+    title = fig.layout.title.text or ""
+    lines = (title.count("<br>") + 1) if title else 0
+    subtitle = bool(fig.layout.title.subtitle.text)
+    lines += subtitle
+    title_px = 14 + _TITLE_LINE_PX * lines + 12 * subtitle  # plotly sets the subtitle a little apart
+    rows = _legend_rows(fig)
+    top = title_px + _LEGEND_ROW_PX * rows + 12
+    fig.update_layout(margin={"t": max(top, 30)})
+    if plot_px is not None:
+        bottom = fig.layout.margin.b or 50
+        fig.update_layout(height=int(top + bottom + plot_px))
+    if rows and fig.layout.height:
+        fig.update_layout(legend={"xref": "container", "x": 0.01, "xanchor": "left", "yref": "container",
+                                  "y": 1 - (title_px + 2) / fig.layout.height, "yanchor": "top"})
     return fig
 
 
@@ -155,7 +221,7 @@ def _empty_note(fig: "go.Figure", message: str = "no attributed claims found") -
                        font={"size": 16, "color": "#777"})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return fig
+    return _finish(fig, _MIN_PLOT_PX)
 
 
 def _entity_axis(fig: "go.Figure", entities: Sequence[str], bars: bool = True) -> None:
@@ -165,6 +231,10 @@ def _entity_axis(fig: "go.Figure", entities: Sequence[str], bars: bool = True) -
     """
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(entities)), side="right",
                      automargin=True, type="category", ticklabelstandoff=8)
+    # Room for the labels reserved up front: plotly's automargin measures them before the Arabic
+    # web font is in, and JupyterLab then clipped the longest name at the right edge.
+    longest = max((len(str(e)) for e in entities), default=0)
+    fig.update_layout(margin={"r": max(40, int(8.5 * longest) + 30)})
     if bars:
         fig.update_xaxes(autorange="reversed")
 
@@ -191,9 +261,9 @@ def claims_per_entity(obj: Any, title: str = "Claims per source") -> "go.Figure"
     fig = _figure(title, barmode="stack", xaxis_title="claims", legend_title_text="source type")
     if table.empty:
         return _empty_note(fig)
-    _bars_by_type(fig, table, "claims", "claim_share", "%{y}: %{x} claims (%{customdata[0]:.0%})<extra></extra>")
+    _bars_by_type(fig, table, "claims", "claim_share", _Y + ": %{x} claims (%{customdata[0]:.0%})<extra></extra>")
     fig.update_xaxes(dtick=1 if table["claims"].max() <= 10 else None)
-    return fig
+    return _finish(fig, _rows_px(len(table)))
 
 
 def word_share_per_entity(obj: Any, title: str = "Share of attributed words per source") -> "go.Figure":
@@ -202,9 +272,9 @@ def word_share_per_entity(obj: Any, title: str = "Share of attributed words per 
     fig = _figure(title, xaxis_title="share of attributed words", legend_title_text="source type")
     if table.empty:
         return _empty_note(fig)
-    _bars_by_type(fig, table, "word_share", "words", "%{y}: %{x:.0%} (%{customdata[0]} words)<extra></extra>")
+    _bars_by_type(fig, table, "word_share", "words", _Y + ": %{x:.0%} (%{customdata[0]} words)<extra></extra>")
     fig.update_xaxes(tickformat=".0%", range=[1, 0])
-    return fig
+    return _finish(fig, _rows_px(len(table)))
 
 
 def hedging_per_entity(obj: Any, title: str = "How firmly each source's claims are presented") -> "go.Figure":
@@ -219,9 +289,9 @@ def hedging_per_entity(obj: Any, title: str = "How firmly each source's claims a
     for name in HEDGING_NAMES:
         counts = [int(((df["entity_label"] == e) & (df["hedging"] == name)).sum()) for e in entities]
         fig.add_trace(go.Bar(x=counts, y=entities, orientation="h", name=name, marker_color=HEDGING_COLORS[name],
-                             hovertemplate="%{y}: %{x} " + name + "<extra></extra>"))
+                             hovertemplate=_Y + ": %{x} " + name + "<extra></extra>"))
     _entity_axis(fig, entities)
-    return fig
+    return _finish(fig, _rows_px(len(entities)))
 
 
 def source_positions(obj: Any, text_length: int | None = None,
@@ -249,10 +319,10 @@ def source_positions(obj: Any, text_length: int | None = None,
             name=SOURCE_TYPE_LABELS.get(stype, stype),
             marker={"size": 14, "color": SOURCE_TYPE_COLORS.get(stype), "line": {"width": 1, "color": "#333"}},
             customdata=part[["cue", "sentence", "hedging"]].to_numpy(),
-            hovertemplate="%{y}<br>«%{customdata[0]}» sentence %{customdata[1]}, %{customdata[2]}<extra></extra>"))
+            hovertemplate=_Y + "<br>«%{customdata[0]}» sentence %{customdata[1]}, %{customdata[2]}<extra></extra>"))
     _entity_axis(fig, entities, bars=False)
     fig.update_xaxes(range=[1.02, -0.02], tickformat=".0%")
-    return fig
+    return _finish(fig, _rows_px(len(entities)))
 
 
 def source_type_composition(obj: Any, title: str = "What kind of sources the claims come from") -> "go.Figure":
@@ -270,7 +340,7 @@ def source_type_composition(obj: Any, title: str = "What kind of sources the cla
                          text=[f"{c / total:.0%}" if c else "" for c in counts], textposition="outside",
                          hovertemplate="%{x}: %{y} claims<extra></extra>"))
     fig.update_yaxes(dtick=1 if max(counts) <= 10 else None, range=[0, max(counts) * 1.2 + 0.5])
-    return fig
+    return _finish(fig, 300)
 
 
 def reliance_numbers(obj: Any) -> dict[str, Any]:
@@ -295,13 +365,13 @@ def reliance(obj: Any) -> "go.Figure":
     n = reliance_numbers(obj)
     if n["top_source"] is None:
         return _empty_note(_figure("How much does this story depend on its top source? (no claims found)"))
-    title = (f"Top source {n['top_source']}: {n['claim_share']:.0%} of the claims, "
-             f"{n['word_share']:.0%} of the attributed words"
-             "<br><sup>How much does this story depend on its top source?</sup>")
-    fig = _figure(title, barmode="stack", xaxis_title="share", legend_title_text="")
+    title = (f"Top source {isolate(n['top_source'])}: {n['claim_share']:.0%} of the claims, "
+             f"{n['word_share']:.0%} of the attributed words")
+    fig = _figure(title, barmode="stack", xaxis_title="share", legend_title_text="",
+                  title_subtitle_text="How much does this story depend on its top source?")
     measures = ["claims", "attributed words"]
     top = [n["claim_share"], n["word_share"]]
-    fig.add_trace(go.Bar(y=measures, x=top, orientation="h", name=f"top source: {n['top_source']}",
+    fig.add_trace(go.Bar(y=measures, x=top, orientation="h", name=f"top source: {isolate(n['top_source'])}",
                          marker_color=SOURCE_TYPE_COLORS.get(n["source_type"], "#0072B2"),
                          text=[f"{v:.0%}" for v in top], textposition="inside",
                          hovertemplate="%{y}: %{x:.0%}<extra>top source</extra>"))
@@ -311,8 +381,8 @@ def reliance(obj: Any) -> "go.Figure":
                          textposition="inside", hovertemplate="%{y}: %{x:.0%}<extra>others</extra>"))
     fig.update_xaxes(tickformat=".0%", range=[1, 0])
     fig.update_yaxes(side="right", categoryorder="array", categoryarray=list(reversed(measures)))
-    fig.update_layout(legend={"y": -0.35}, height=340)
-    return fig
+    fig.update_layout(showlegend=True)
+    return _finish(fig, 150)
 
 
 def _types_in(types: Iterable[str]) -> list[str]:
@@ -387,8 +457,12 @@ def _word_index(w: Any, position: int) -> int:
         return position
 
 
+#: Words of a sentence :func:`dependency_tree` shows at once; longer sentences open at their start.
+TREE_WINDOW = 14
+
+
 def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] | Iterable[int] | None = None,
-                    path: Sequence[int] = (), title: str = "") -> "go.Figure":
+                    path: Sequence[int] = (), title: str = "", window: int | None = TREE_WINDOW) -> "go.Figure":
     """Arcs over the words of one sentence, laid out right to left like the Arabic text.
 
     ``sentence_words``: :class:`~claimkit.treebank.Word` objects (``ParsedDoc.sents[i].words``,
@@ -397,6 +471,11 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
     ``channel``/``hedge``) or a colour; a plain iterable of indices is drawn in the cue colour.
     ``path``: consecutive word indices whose arcs are drawn thick (see :func:`dependency_path`).
     A head outside the words shown gets a dashed stub; the root an arrow from above.
+
+    The figure takes the width of its view (no fixed pixel width, so it never overflows a
+    notebook column). A sentence longer than ``window`` words opens on its first
+    ``window`` words, i.e. on the right, where Arabic starts; drag (pan) leftwards to read
+    on; a double-click brings the start back. ``window=None`` shows every word at once.
     """
     import plotly.graph_objects as go
 
@@ -405,7 +484,7 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
     pos = {i: float(n - 1 - k) for k, i in enumerate(ids)}  # first word on the right
     colors = _highlight_map(highlight)
     on_path = {frozenset(p) for p in zip(path, path[1:])}
-    fig = _figure(title, showlegend=False, height=420, width=max(700, 70 * n),
+    fig = _figure(title, showlegend=False, height=420, dragmode="pan",
                   margin={"l": 20, "r": 20, "t": 60 if title else 20, "b": 20})
     max_h = 1.0
     for i, w in zip(ids, sentence_words):
@@ -441,7 +520,8 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
         hovertemplate="%{customdata[0]}: %{text} (%{customdata[1]})<extra></extra>", name="words"))
     fig.add_trace(go.Scatter(x=xs, y=[-0.35] * n, mode="text", text=[_wget(w, "upos") for w in sentence_words],
                              textfont={"size": 10, "color": "#777"}, hoverinfo="skip", name="upos"))
-    fig.update_xaxes(visible=False, range=[-0.8, n - 0.2], autorange=False)
+    shown = n if window is None else max(1, min(n, window))
+    fig.update_xaxes(visible=False, range=[n - shown - 0.8, n - 0.2], autorange=False)
     fig.update_yaxes(visible=False, range=[-0.6, max_h + 0.7])
     return fig
 
@@ -500,17 +580,17 @@ def sourcing_profile_chart(profile: "pd.DataFrame", title: str = "Who the articl
     fig = _figure(title, barmode="stack", xaxis_title="share of claims", legend_title_text="source type")
     if profile.empty:
         return _empty_note(fig, "no articles")
-    labels = [f"{d} ({c} claims)" for d, c in zip(profile["doc"], profile["claims"])]
+    labels = [f"{isolate(d)} ({c} claims)" for d, c in zip(profile["doc"], profile["claims"])]
     for t, col in zip(SOURCE_TYPES, SHARE_COLUMNS):
         vals = profile[col].fillna(0).tolist()
         if not any(vals):
             continue
         fig.add_trace(go.Bar(x=vals, y=labels, orientation="h", name=SOURCE_TYPE_LABELS[t],
-                             marker_color=SOURCE_TYPE_COLORS[t], hovertemplate="%{y}: %{x:.0%}<extra>" +
+                             marker_color=SOURCE_TYPE_COLORS[t], hovertemplate=_Y + ": %{x:.0%}<extra>" +
                              SOURCE_TYPE_LABELS[t] + "</extra>"))
     _entity_axis(fig, labels)
     fig.update_xaxes(tickformat=".0%", range=[1, 0])
-    return fig
+    return _finish(fig, _rows_px(len(labels)))
 
 
 def dependence_chart(profile: "pd.DataFrame",
@@ -521,14 +601,15 @@ def dependence_chart(profile: "pd.DataFrame",
     fig = _figure(title, barmode="group", xaxis_title="top source's share", legend_title_text="")
     if profile.empty:
         return _empty_note(fig, "no articles")
-    labels = [f"{d} ({s or '—'})" for d, s in zip(profile["doc"], profile["top_source"])]
+    labels = [f"{isolate(d)} · {isolate(s) if isinstance(s, str) and s else '—'}"
+              for d, s in zip(profile["doc"], profile["top_source"])]
     for col, name, color in (("top_source_claim_share", "of claims", "#0072B2"),
                              ("top_source_word_share", "of attributed words", "#E69F00")):
         fig.add_trace(go.Bar(x=profile[col].fillna(0).tolist(), y=labels, orientation="h", name=name,
-                             marker_color=color, hovertemplate="%{y}: %{x:.0%}<extra>" + name + "</extra>"))
+                             marker_color=color, hovertemplate=_Y + ": %{x:.0%}<extra>" + name + "</extra>"))
     _entity_axis(fig, labels)
     fig.update_xaxes(tickformat=".0%", range=[1, 0])
-    return fig
+    return _finish(fig, _rows_px(2 * len(labels)))
 
 
 # ---------------------------------------------------------------------------
@@ -589,3 +670,70 @@ def _check_static_export() -> None:
         raise StaticExportError("PNG/SVG export needs a local Chrome or Chromium and none was found: install one "
                                 "(Debian/Ubuntu: apt-get install chromium) or set BROWSER_PATH to its executable. "
                                 "claimkit never downloads a browser; .html export always works.")
+
+
+# ---------------------------------------------------------------------------
+# Groups of articles (outlets, sections, years)
+# ---------------------------------------------------------------------------
+
+def sourcing_profile_by(profile: "pd.DataFrame", group: str) -> "pd.DataFrame":
+    """:func:`sourcing_profile` rows pooled by a column (e.g. ``outlet``): one row per group, same columns.
+
+    ``doc`` holds the group name and ``claims`` the group's claims; the source-type and
+    hedged shares are weighted by claims (every claim of the group counts once), mean
+    hedging too; ``distinct_sources`` is summed over articles; the top-source shares are
+    the mean over the group's articles with claims (dependence is a property of each
+    article); ``top_source`` is empty. Adds ``articles``. Groups keep first-seen order.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, g in profile.groupby(group, sort=False):
+        n = int(g["claims"].sum())
+        w = g["claims"].astype(float)
+        row: dict[str, Any] = {"doc": str(name), "articles": len(g), "claims": n,
+                               "distinct_sources": int(g["distinct_sources"].sum())}
+        for col in (*SHARE_COLUMNS, "mean_hedging", "hedged_share"):
+            row[col] = float((g[col].fillna(0) * w).sum() / n) if n else math.nan
+        with_claims = g[g["claims"] > 0]
+        row.update({"top_source": "", "top_source_claim_share": float(with_claims["top_source_claim_share"].mean())
+                    if len(with_claims) else math.nan,
+                    "top_source_word_share": float(with_claims["top_source_word_share"].mean())
+                    if len(with_claims) else math.nan})
+        rows.append(row)
+    cols = ["doc", "articles", "claims", "distinct_sources", *SHARE_COLUMNS, "mean_hedging", "hedged_share",
+            "top_source", "top_source_claim_share", "top_source_word_share"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def profile_by_group(profile: "pd.DataFrame", group: str, value: str, title: str, value_title: str = "",
+                     percent: bool = True) -> "go.Figure":
+    """One row per group: a dot per article (hover: its ``doc``) over a bar at the group mean.
+
+    For questions such as "how much does each outlet's story lean on its top source":
+    ``value`` is a :func:`sourcing_profile` column, ``group`` the column to group by.
+    Articles whose value is NaN (no claims) are left out and counted in the hover.
+    """
+    import plotly.graph_objects as go
+
+    fig = _figure(title, xaxis_title=value_title or value, legend_title_text="")
+    data = profile[profile[value].notna()]
+    if data.empty:
+        return _empty_note(fig, "no articles with claims")
+    groups = list(dict.fromkeys(profile[group].astype(str)))
+    means = [float(data[data[group].astype(str) == g][value].mean()) if (data[group].astype(str) == g).any()
+             else math.nan for g in groups]
+    counts = [int((data[group].astype(str) == g).sum()) for g in groups]
+    fmt = ".0%" if percent else ".2f"
+    fig.add_trace(go.Bar(x=means, y=groups, orientation="h", name="mean of the articles", marker_color="#c6dbef",
+                         customdata=counts, hovertemplate=_Y + ": mean %{x:" + fmt + "} over %{customdata} articles"
+                         "<extra></extra>"))
+    fig.add_trace(go.Scatter(x=data[value].tolist(), y=data[group].astype(str).tolist(), mode="markers",
+                             name="one article", marker={"size": 10, "color": "#08519c", "opacity": 0.7,
+                                                         "line": {"width": 1, "color": "#fff"}},
+                             customdata=[isolate(d) for d in data["doc"]],
+                             hovertemplate="%{customdata}: %{x:" + fmt + "}<extra></extra>"))
+    _entity_axis(fig, groups)
+    if percent:
+        fig.update_xaxes(tickformat=".0%", range=[1.05, 0])
+    return _finish(fig, _rows_px(len(groups)))

@@ -25,14 +25,18 @@ from .treebank import Sent, Word
 NOT_NAME_UPOS = {"ADP", "SCONJ", "CCONJ", "PRON", "DET", "NUM", "VERB", "AUX", "PART", "PUNCT", "SYM", "ADJ"}
 FUNCTION_WORDS = {"في", "من", "على", "علي", "الى", "الي", "عن", "مع", "ب", "ل", "و", "ف", "بين", "حول", "ضد",
                   "عند", "لدى", "لدي", "ثم", "او", "ان", "قد", "ما", "لا", "لم", "لن", "هذا", "هذه", "ذلك", "تلك",
-                  "باسم", "اسم", "عام", "السابق", "السابقه"}
+                  "باسم", "اسم", "بلسان", "لسان", "عام", "السابق", "السابقه"}
 
 
 def is_name_word(sent: Sent, w: Word) -> bool:
+    if not w.is_punct and _surface_name(sent, w):
+        return True
     if w.is_punct or w.upos in NOT_NAME_UPOS and w.upos not in ("X", "PROPN"):
         return False
     n = w.norm
-    if len(n) < 2 or n.startswith("ال") or n in FUNCTION_WORDS or n.isdigit():
+    if len(n) < 2 or n.startswith("ال") or n.isdigit():
+        return False
+    if n in FUNCTION_WORDS and not _surface_name(sent, w):
         return False
     if noun_type(n) or noun_type(w.onorm):
         return False
@@ -45,7 +49,19 @@ def is_name_word(sent: Sent, w: Word) -> bool:
     return True
 
 
-NAME_LINKS = {"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام", "دي", "فون", "فان"}
+#: Names that normalise like a function word: علي (with yeh) is the name, على (alef maksura)
+#: the preposition; the surface form decides when the tagger calls it a noun or a name.
+SURFACE_NAMES = {"علي"}
+
+def _surface_name(sent: Sent, w: Word) -> bool:
+    """علي written with yeh and followed by an indefinite word (علي حسن) is a name, whatever the tagger says."""
+    nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
+    return w.text in SURFACE_NAMES and nxt is not None and not nxt.is_punct and not nxt.norm.startswith("ال")
+
+
+QUOTE_MARKS = set('"“”«»„‘’\'')
+
+NAME_LINKS = {"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام", "دي", "فون", "فان", "ولد"}   # ولد: محمد ولد عبد العزيز
 
 
 def _trim_run(sent: Sent, run: list[int]) -> list[int]:
@@ -57,12 +73,25 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
     """
     tagged = [k for k, i in enumerate(run) if sent.words[i].upos in ("X", "PROPN")]
     if tagged:
+        while tagged[-1] + 1 < len(run) and _attached(sent, run[tagged[-1] + 1], run[:tagged[-1] + 1]):
+            tagged.append(tagged[-1] + 1)   # سامي نصر: an untagged surname the tree attaches to the name
+        for k in range(tagged[0] + 1, tagged[-1]):
+            w = sent.words[run[k]]
+            if w.upos not in ("X", "PROPN") and w.norm not in NAME_LINKS and not _continues_name(sent, w):
+                return _trim_run(sent, run[:k])   # بوش | خطاب | كلينتون: a common noun between two names
+
         end = tagged[-1] + 1
         while end < len(run) and _continues_name(sent, sent.words[run[end]]):
             end += 1   # العقيد أحمد المسماري: a family name with the article closes the name
         return run[:end]
     limit = 3 if any(sent.words[i].norm in NAME_LINKS for i in run[:3]) else 2
     return run[:limit]
+
+
+def _attached(sent: Sent, i: int, run: list[int]) -> bool:
+    """Does the tree attach word ``i`` to the name words ``run`` as part of the name (flat, nmod)?"""
+    w = sent.words[i]
+    return w.head in run and w.deprel in ("flat", "flat:name", "nmod", "compound", "appos") and w.upos == "NOUN"
 
 
 def _is_article_surname(sent: Sent, w: Word) -> bool:
@@ -72,15 +101,38 @@ def _is_article_surname(sent: Sent, w: Word) -> bool:
 
 
 def _continues_name(sent: Sent, w: Word) -> bool:
-    """Does ``w`` continue a name begun before it: a family name with the article (أيمن الصفدي)
-    or the second part of a compound name after عبد/أبو/بن (عبد الفتاح، أبو الغيط)?"""
+    """Does ``w`` continue a name begun before it: a family name with the article (أيمن الصفدي),
+    the family word آل (محمد بن راشد آل مكتوم; normalised like the article), or the second part
+    of a compound name after عبد/أبو/بن (عبد الفتاح، أبو الغيط)?"""
     prev = sent.words[w.i - 1] if w.i > 0 else None
+    nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
+    if w.norm == "ال" and nxt is not None and is_name_word(sent, nxt):
+        return True
     return _is_article_surname(sent, w) or (w.norm.startswith("ال") and prev is not None
                                             and prev.norm in NAME_LINKS and not noun_type(w.norm))
 
 
+#: Words that open a clause or aside inside a source phrase: a name after them belongs to that
+#: clause ("المدرب الذي يعمل في … رفح", "الرئيس كلينتون الذي … مصفقا"), not to the speaker.
+NAME_SCOPE_STOPS = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "الا", "(", "وهو", "وهي"}
+
+
+def _name_scope(sent: Sent, first: int, last: int) -> int:
+    """Last word index of the part of a source phrase that can hold the speaker's name."""
+    for i in range(first + 1, last + 1):
+        if sent.words[i].norm in NAME_SCOPE_STOPS or sent.words[i].text in ("(", "،", ","):
+            return i - 1
+    return last
+
+
 def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
-    """Word range (inclusive) of the personal name inside words [first, last], or None."""
+    """Word range (inclusive) of the personal name inside words [first, last], or None.
+
+    Only the part before a relative clause, a parenthesis or a comma is searched. Among
+    several name runs the one at the head wins, then the first one that follows a title
+    (الشيخ محمد بن راشد آل مكتوم ولي عهد دبي → the first run; دبي is a genitive), else the last.
+    """
+    last = _name_scope(sent, first, last)
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in range(first, last + 1):
@@ -98,24 +150,39 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     head = _head_index(sent, first, last)
     for run in runs:
         prev = sent.words[run[0] - 1] if run[0] > 0 else None
+        nxt = sent.words[run[-1] + 1] if run[-1] + 1 < len(sent.words) else None
+        if prev is not None and prev.text in QUOTE_MARKS and nxt is not None and nxt.text in QUOTE_MARKS:
+            continue        # مندوب في "أوبك": a quoted name is an organisation or a title, not the speaker
         if prev is not None and run[0] > first and (prev.upos == "ADP" or prev.norm in FUNCTION_WORDS):
             run = run[1:]   # في ليبيا إيفان مولوتكوف: ليبيا is the object of في
         elif prev is not None and run[0] > first and prev.upos == "NOUN" and not noun_type(prev.norm) \
                 and not prev.norm.startswith("ال"):
             continue        # قضية دافي: the genitive of a construct-state noun, not the speaker's name
+        elif prev is not None and run[0] > first and noun_type(prev.norm) in ("organization", "media", "document"):
+            continue        # ممثل شركة فايزر: the name of the company, not of the speaker
         if run and prev is not None and run[0] == prev.i + 1 and prev.i == head and noun_type(prev.norm) \
+                and not prev.norm.startswith("ال") \
                 and len(run) == 1 and sent.words[run[0]].norm.endswith("ي") and len(sent.words[run[0]].norm) >= 4:
-            continue        # مسؤول أوروبي: a nisba adjective after the head noun, not a name
+            continue        # مسؤول أوروبي: a nisba adjective after an indefinite head, not a name
         if run and not any(sent.words[i].upos in ("X", "PROPN") for i in run) and run[0] != head and \
-                not (prev is not None and (noun_type(prev.norm) or prev.upos in ("ADJ", "PRON", "PUNCT")
+                not (prev is not None and (noun_type(prev.norm) and (prev.norm.startswith("ال") or prev.i == head)
+                                           or prev.upos in ("ADJ", "PRON", "PUNCT")
                                            or prev.norm.startswith("ال"))):
-            continue        # untagged words count as a name only at the head or after a title
+            continue        # untagged words count as a name only at the head or after a definite title
+                            # (رئيس قطاع: the genitive of a title in construct is not a name)
         if run:
             cleaned.append(run)
     if not cleaned:
         return None
     for run in cleaned:
         if run[0] == head:
+            return run[0], run[-1]
+    for run in cleaned:
+        prev = sent.words[run[0] - 1] if run[0] > 0 else None
+        if prev is not None and prev.text == "." and prev.i > first:
+            prev = sent.words[prev.i - 1]   # د. أحمد الحكيم: the abbreviated title
+        if prev is not None and prev.i >= first and (noun_type(prev.norm).startswith("title")
+                                                     or noun_type(prev.norm) == "official"):
             return run[0], run[-1]
     return cleaned[-1][0], cleaned[-1][-1]
 
@@ -133,6 +200,24 @@ def _head_index(sent: Sent, first: int, last: int) -> int:
     return first
 
 
+#: Unnamed-source nouns that become ``official`` when tied to an institution (مصادر حزب الله،
+#: مصدر في الخارجية): a source identified by its affiliation (ANNOTATION.md "official").
+AFFILIABLE = {"مصدر", "مصادر"}
+
+
+def _affiliated(sent: Sent, head: int, last: int) -> bool:
+    """Is the source noun at ``head`` followed by an institution or a name, directly (idafa) or
+    after في/لدى/داخل/ب?"""
+    i = head + 1
+    if i <= last and sent.words[i].norm in ("في", "لدي", "لدى", "داخل", "ب", "من"):
+        i += 1
+    if i > last:
+        return False
+    w = sent.words[i]
+    t = noun_type(w.norm) or noun_type(w.onorm)
+    return t in ("organization", "official") or t.startswith("title") or w.upos in ("X", "PROPN")
+
+
 def head_word(sent: Sent, first: int, last: int) -> Word:
     """The head noun of a source phrase (first content word after quantifiers)."""
     return sent.words[_head_index(sent, first, last)]
@@ -147,6 +232,8 @@ def source_type(sent: Sent, first: int, last: int) -> tuple[str, str]:
     if t == "anonymous":
         if any(strip_article(sent.words[i].norm) in mods for i in range(first, last + 1)):
             return "official", f"«{head.text}» with an official modifier"
+        if strip_article(head.norm) in AFFILIABLE and _affiliated(sent, head.i, last):
+            return "official", f"«{head.text}» attached to an institution"
         return "anonymous", f"«{head.text}» names an unnamed group or person"
     if t in ("media", "document", "organization"):
         return t, f"head noun «{head.text}» is a {t} noun"

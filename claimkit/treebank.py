@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from sys import intern
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import ConlluError
@@ -29,9 +30,11 @@ PROCLITICS = set("وفبلكس")
 PUNCT_CHARS_RE = re.compile(r"^[^\w]+$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
-    """One syntactic word (UD word) with its tree links and original offsets."""
+    """One syntactic word (UD word) with its tree links and original offsets.
+
+    Slotted: a long article has hundreds of thousands of them."""
 
     i: int                 # 0-based index in the sentence
     text: str
@@ -154,36 +157,66 @@ def _finish(sents: list[Sent], text: str) -> None:
             w.onorm = normalize_for_match(text[w.ostart:w.oend]).strip("\"“”«»„'()[]")
 
 
+class StanzaBuilder:
+    """Builds a :class:`ParsedDoc` from Stanza parses of consecutive blocks of ``clean.text``.
+
+    :meth:`add` takes one block's ``Document`` and the block's offset in ``clean.text``
+    and keeps only claimkit's :class:`Sent`/:class:`Word` view of it, so the Stanza
+    object can be dropped at once (this is what keeps long articles' memory bounded).
+    Sentence numbers and paragraphs run on across blocks.
+    """
+
+    def __init__(self, clean: "CleanText", model: str = "") -> None:
+        self.clean = clean
+        self.model = model
+        self.sents: list[Sent] = []
+        self._para = 0
+        self._prev_end: int | None = None
+
+    def add(self, doc: Any, offset: int = 0) -> None:
+        """Add the sentences of ``doc``, a parse of ``clean.text[offset:…]``."""
+        text, clean = self.clean.text, self.clean
+        for s in doc.sentences:
+            if not s.tokens:
+                continue
+            words: list[Word] = []
+            first = s.tokens[0].start_char + offset
+            if self._prev_end is not None:
+                gap = text[self._prev_end:first]
+                if "\n\n" in gap or ("\n" in gap and not gap.strip(" \n")):
+                    self._para += 1
+            for ti, tok in enumerate(s.tokens):
+                ts, te = tok.start_char + offset, tok.end_char + offset
+                wl = [(w.text, w.upos) for w in tok.words]
+                spans = _word_spans(ts, text[ts:te], wl)
+                space_after = tok.spaces_after != "" if hasattr(tok, "spaces_after") else True
+                if te < len(text) and not text[te:te + 1].isspace():
+                    space_after = False
+                for w, (cs, ce) in zip(tok.words, spans):
+                    os_, oe = clean.span(cs, ce)
+                    feats = {intern(k): intern(v) for k, v in (f.split("=", 1) for f in w.feats.split("|"))} \
+                        if w.feats else {}
+                    words.append(Word(i=len(words), text=w.text, lemma=w.lemma or w.text, upos=intern(w.upos or "X"),
+                                      xpos=intern(w.xpos or "_"), feats=feats, head=(w.head or 0) - 1,
+                                      deprel=intern(w.deprel or "dep"), start=os_, end=oe, token=ti,
+                                      space_after=space_after))
+            if not words:
+                continue
+            self._prev_end = s.tokens[-1].end_char + offset
+            self.sents.append(Sent(index=len(self.sents), words=words, start=words[0].start, end=words[-1].end,
+                                   paragraph=self._para))
+
+    def finish(self) -> ParsedDoc:
+        """The parsed article (offsets into ``clean.original``)."""
+        _finish(self.sents, self.clean.original)
+        return ParsedDoc(text=self.clean.original, sents=self.sents, model=self.model)
+
+
 def from_stanza(doc: Any, clean: "CleanText", model: str = "") -> ParsedDoc:
     """Build a :class:`ParsedDoc` from a Stanza ``Document`` parsed from ``clean.text``."""
-    sents: list[Sent] = []
-    para = 0
-    prev_end = 0
-    text = clean.text
-    for si, s in enumerate(doc.sentences):
-        words: list[Word] = []
-        first = s.tokens[0].start_char if s.tokens else 0
-        if si and "\n\n" in text[prev_end:first] or (si and "\n" in text[prev_end:first]
-                                                       and not text[prev_end:first].strip(" \n")):
-            para += 1
-        for ti, tok in enumerate(s.tokens):
-            wl = [(w.text, w.upos) for w in tok.words]
-            spans = _word_spans(tok.start_char, text[tok.start_char:tok.end_char], wl)
-            space_after = tok.spaces_after != "" if hasattr(tok, "spaces_after") else True
-            if tok.end_char < len(text) and not text[tok.end_char:tok.end_char + 1].isspace():
-                space_after = False
-            for w, (cs, ce) in zip(tok.words, spans):
-                os_, oe = clean.span(cs, ce)
-                feats = dict(f.split("=", 1) for f in w.feats.split("|")) if w.feats else {}
-                words.append(Word(i=len(words), text=w.text, lemma=w.lemma or w.text, upos=w.upos or "X",
-                                  xpos=w.xpos or "_", feats=feats, head=(w.head or 0) - 1, deprel=w.deprel or "dep",
-                                  start=os_, end=oe, token=ti, space_after=space_after))
-        if not words:
-            continue
-        prev_end = s.tokens[-1].end_char
-        sents.append(Sent(index=len(sents), words=words, start=words[0].start, end=words[-1].end, paragraph=para))
-    _finish(sents, clean.original)
-    return ParsedDoc(text=clean.original, sents=sents, model=model)
+    builder = StanzaBuilder(clean, model)
+    builder.add(doc)
+    return builder.finish()
 
 
 def _align(text: str, pos: int, form: str) -> tuple[int, int] | None:
@@ -235,6 +268,8 @@ def from_conllu(conllu_text: str, text: str | None = None) -> ParsedDoc:
                                   f"(token {tok.get('form', '?')!r})")
     if not token_lists:
         raise ConlluError("no sentences found in the CoNLL-U input")
+    for n, tl in enumerate(token_lists):
+        _check_structure(tl, n)
     rebuilt = text is None
     if rebuilt:
         parts = []
@@ -300,6 +335,51 @@ def from_conllu(conllu_text: str, text: str | None = None) -> ParsedDoc:
     return ParsedDoc(text=text, sents=sents)
 
 
+def _check_structure(tl: Any, n: int) -> None:
+    """Refuse a sentence whose tree is broken (raises :class:`ConlluError` naming sentence and token).
+
+    Checked: word ids are 1, 2, 3…; every HEAD is 0 or a word of the sentence, and not the
+    word itself; following heads from any word reaches the root (no cycle); a multiword
+    range ``a-b`` covers words that exist; ``start_char``/``end_char`` in MISC are
+    integers. A HEAD of ``_`` (no tree) is accepted and read as a root.
+    """
+    where = f"sentence {n + 1}" + (f" ({tl.metadata['sent_id']})" if tl.metadata.get("sent_id") else "")
+    ids = [tok["id"] for tok in tl if isinstance(tok["id"], int)]
+    if ids != list(range(1, len(ids) + 1)):
+        raise ConlluError(f"not valid CoNLL-U: {where}: word ids are not 1, 2, 3… ({ids[:12]})")
+    nwords = len(ids)
+    heads: dict[int, int] = {}
+    for tok in tl:
+        tid, form = tok["id"], tok.get("form", "?")
+        if isinstance(tid, tuple) and len(tid) == 3 and tid[1] == "-":
+            if not (isinstance(tid[0], int) and isinstance(tid[2], int) and 1 <= tid[0] <= tid[2] <= nwords):
+                raise ConlluError(f"not valid CoNLL-U: {where}: the multiword token {form!r} ({tid[0]}-{tid[2]}) "
+                                  f"covers words the sentence does not have (it has {nwords})")
+        for key in ("start_char", "end_char"):
+            value = (tok["misc"] or {}).get(key)
+            if value is not None and not str(value).isdigit():
+                raise ConlluError(f"not valid CoNLL-U: {where}: token {form!r} has {key}={value!r}, not a number")
+        if not isinstance(tid, int):
+            continue
+        head = tok["head"]
+        if head is None:
+            continue
+        if not isinstance(head, int) or not 0 <= head <= nwords:
+            raise ConlluError(f"not valid CoNLL-U: {where}: word {tid} {form!r} has HEAD {head}, outside the "
+                              f"sentence (0–{nwords})")
+        if head == tid:
+            raise ConlluError(f"not valid CoNLL-U: {where}: word {tid} {form!r} is its own head")
+        heads[tid] = head
+    for start in heads:
+        seen, j = set(), start
+        while j in heads:
+            if j in seen:
+                raise ConlluError(f"not valid CoNLL-U: {where}: the heads of word {start} form a cycle "
+                                  f"({' → '.join(map(str, sorted(seen)))})")
+            seen.add(j)
+            j = heads[j]
+
+
 def _token_span(text: str, pos: int, tok: Any) -> tuple[int, int] | None:
     misc = tok["misc"] or {}
     try:
@@ -334,7 +414,7 @@ def to_conllu(doc: ParsedDoc) -> str:
                          f"# newdoc id = {s.docid}")
         if s.sent_id:
             lines.append(f"# sent_id = {s.sent_id}")
-        lines.append(f"# text = {doc.text[s.start:s.end].replace(chr(10), ' ')}")
+        lines.append(f"# text = {doc.text[s.start:s.end].replace(chr(13), ' ').replace(chr(10), ' ')}")
         by_tok: dict[int, list[Word]] = {}
         for w in s.words:
             by_tok.setdefault(w.token, []).append(w)
@@ -355,4 +435,4 @@ def to_conllu(doc: ParsedDoc) -> str:
 
 
 def _safe(s: str) -> str:
-    return (s or "_").replace("\t", " ").replace("\n", " ") or "_"
+    return (s or "_").replace("\t", " ").replace("\r", " ").replace("\n", " ") or "_"

@@ -57,6 +57,20 @@ def units_of(sent: Sent, text: str) -> list[Unit]:
                 units.append(Unit(normalize_for_match(text[cs:ce]), w.i, w.i, cs, ce, False))
         units.extend(Unit(raw[k], w.i, w.i, w.start + k, w.start + k + 1, True) for k in range(len(raw) - trail, len(raw)))
         joinable = trail == 0 and cs < ce
+    return _mark_abbreviations(units)
+
+
+#: The norm given to the period of an abbreviation (د. أحمد، م. فلان، أ. د.): not a sentence stop.
+ABBREVIATION_DOT = "·"
+
+
+def _mark_abbreviations(units: list[Unit]) -> list[Unit]:
+    """A period right after a one-letter word is an abbreviation (د. = الدكتور, م. = المهندس),
+    not the end of the clause."""
+    for k in range(1, len(units)):
+        u, prev = units[k], units[k - 1]
+        if u.punct and u.norm == "." and not prev.punct and len(prev.norm) == 1 and prev.end == u.start:
+            u.norm = ABBREVIATION_DOT
     return units
 
 

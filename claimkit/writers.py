@@ -11,6 +11,8 @@ complete new one, never half a file (the temporary file is removed).
 Formats (chosen from the extension by :func:`format_for`):
 
 - ``jsonl``: one JSON object per line, Arabic written as is (``ensure_ascii=False``).
+  A lone surrogate in a record (only possible from a Python string, never from a file)
+  is written as its ``\udc80`` escape, which JSON readers turn back into the same string.
 - ``json``: one JSON list of objects.
 - ``csv``: a header of the record keys; ``hedge_cues`` as a JSON list (``["قد"]``),
   missing source offsets as empty cells. UTF-8 without BOM.
@@ -127,7 +129,7 @@ class RecordWriter:
                 self._schema = _arrow_schema()
                 self._pq = pq.ParquetWriter(self._tmp, self._schema)
             else:
-                self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+                self._fh = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="")
         else:
             self._fh = self._stream or sys.stdout
         if self.format == "csv":
@@ -140,6 +142,8 @@ class RecordWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self._discard()
+            return
+        if self.path is not None and self._tmp is None:  # aborted
             return
         try:
             self.close()
@@ -189,6 +193,11 @@ class RecordWriter:
         if self._tmp is not None:
             _publish(self._tmp, self.path)
             self._tmp = None
+
+    def abort(self) -> None:
+        """Give up: drop what was written; the destination is left as it was (a no-op for streams)."""
+        if self.path is not None:
+            self._discard()
 
     def _discard(self) -> None:
         """Drop the temporary file; the destination is left untouched."""
@@ -243,8 +252,13 @@ def records_to_string(records: Iterable[dict[str, Any]], fmt: str) -> str:
 
 
 def write_text_atomic(text: str, path: str | os.PathLike) -> None:
-    """Write a text file atomically (temporary file in the same folder, then ``os.replace``)."""
+    """Write a text file atomically (temporary file in the same folder, then ``os.replace``).
+
+    Raises :class:`OutputFormatError` (a claimkit error naming ``path``) when its folder does not exist.
+    """
     path = Path(path)
+    if not path.parent.is_dir():
+        raise OutputFormatError(f"{path}: the folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

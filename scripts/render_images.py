@@ -7,8 +7,12 @@ chromium fonts-noto-core``); nothing is downloaded.
 
     STANZA_RESOURCES_DIR=/path/to/stanza_resources python scripts/render_images.py
     python scripts/render_images.py --gold    # draw the hand-checked claims instead
+    python scripts/render_images.py --pages   # also: docs/images/report.png and notebook_04_newswires.png
 
-``--gold`` uses ``tests/data/libya_haftar_moscow_2016.ar.claims.jsonl`` and needs no model.
+``--gold`` uses ``../shared/gold/libya_haftar_moscow_2016.ar.claims.jsonl`` (beside the checkout) and needs no model.
+``--pages`` runs ``claimkit report`` on the seed (needs the model and the notebook extra) and
+exports the stored ``notebooks/04_newswires.ipynb`` without its code, and screenshots both pages
+offline; the 04 picture stops before the article view, so no treebank text is drawn.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "libya_haftar_moscow_2016.ar.txt"
-GOLD = ROOT / "tests" / "data" / "libya_haftar_moscow_2016.ar.claims.jsonl"
+GOLD = ROOT.parent / "shared" / "gold" / "libya_haftar_moscow_2016.ar.claims.jsonl"
 OUT = ROOT / "docs" / "images"
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -80,17 +84,55 @@ def render_images(out_dir: Path = OUT, gold: bool = False, browser: str | None =
     return pngs
 
 
+def offline_screenshot(browser: str, page: Path, png: Path, width: int, height: int) -> Path:
+    """Like :func:`screenshot`, with every network request refused (the pages must work offline)."""
+    png.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="claimkit-chromium-") as profile:
+        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
+               "--proxy-server=127.0.0.1:9", "--virtual-time-budget=15000", f"--screenshot={png}",
+               page.resolve().as_uri()]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    if proc.returncode != 0 or not png.exists():
+        raise RuntimeError(f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return png
+
+
+def render_pages(out_dir: Path = OUT, browser: str | None = None) -> list[Path]:
+    """Screenshots of ``claimkit report`` on the seed and of notebook 04 exported to HTML (outputs only)."""
+    from nbconvert import HTMLExporter
+
+    from claimkit.report import build_report
+
+    browser = browser or find_chromium()
+    if browser is None:
+        raise RuntimeError("no Chrome/Chromium found: apt-get install chromium (or set BROWSER_PATH)")
+    with tempfile.TemporaryDirectory(prefix="claimkit-pages-") as tmp:
+        rep = build_report([SEED], Path(tmp) / "report.html", command_line=f"claimkit report {SEED.name}")
+        exporter = HTMLExporter()
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+        body, _ = exporter.from_filename(str(ROOT / "notebooks" / "04_newswires.ipynb"))
+        nb04 = Path(tmp) / "04.html"
+        nb04.write_text(body, encoding="utf-8")
+        return [offline_screenshot(browser, rep.html, out_dir / "report.png", 1100, 2300),
+                offline_screenshot(browser, nb04, out_dir / "notebook_04_newswires.png", 1100, 1990)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", action="store_true", help="draw the hand-checked seed claims (no model needed)")
     parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: docs/images)")
     parser.add_argument("--browser", help="Chrome/Chromium executable (default: found on PATH)")
+    parser.add_argument("--pages", action="store_true", help="also screenshot the report and notebook 04")
     args = parser.parse_args(argv)
     if args.browser is None and find_chromium() is None:
         print("no Chrome/Chromium found: apt-get install chromium", file=sys.stderr)
         return 2
     for path in render_images(args.out, gold=args.gold, browser=args.browser):
         print(path)
+    if args.pages:
+        for path in render_pages(args.out, browser=args.browser):
+            print(path)
     return 0
 
 

@@ -2,6 +2,11 @@
 
 Tests run against real Stanza parses with the model found through
 ``STANZA_RESOURCES_DIR`` (``../shared/stanza_resources`` when that folder exists).
+
+Gold data and the reference scorer are third-party or shared material that the repository
+does not keep: they are read where they are, in ``../shared`` beside the checkout
+(``../shared/gold/…`` and ``../shared/tools/score_claims.py``). Tests that need them are
+skipped, with the missing path in the reason, when that folder is absent.
 """
 from __future__ import annotations
 
@@ -12,11 +17,26 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "gold"
+SCORER = SHARED / "tools" / "score_claims.py"
+SEED_NAME = "libya_haftar_moscow_2016.ar"
 
 if not os.environ.get("STANZA_RESOURCES_DIR") and (SHARED / "stanza_resources").is_dir():
     os.environ["STANZA_RESOURCES_DIR"] = str(SHARED / "stanza_resources")
+
+
+def shared_path(*parts: str) -> Path:
+    """A file or folder under ``../shared``; skips the calling test when it is absent."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"needs {p} (the shared gold data beside the checkout, ../shared); not found")
+    return p
+
+
+def gold_path(name: str) -> Path:
+    """A file of ``../shared/gold`` (skips the test when absent)."""
+    return shared_path("gold", name)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,27 +56,54 @@ def load_jsonl(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def seed_text() -> str:
-    return (ROOT / "seeds" / "libya_haftar_moscow_2016.ar.txt").read_text(encoding="utf-8")
+def gold_dir() -> Path:
+    """``../shared/gold`` (the seed's and the PUD set's gold claims, and ``padt_dev/``)."""
+    return shared_path("gold")
 
 
 @pytest.fixture(scope="session")
-def seed_gold() -> list[dict]:
-    return load_jsonl(DATA / "libya_haftar_moscow_2016.ar.claims.jsonl")
+def scorer() -> Path:
+    """The reference claim scorer, run where it is: ``../shared/tools/score_claims.py``."""
+    return shared_path("tools", "score_claims.py")
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return (ROOT / "seeds" / f"{SEED_NAME}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_gold_path() -> Path:
+    return gold_path(f"{SEED_NAME}.claims.jsonl")
+
+
+@pytest.fixture(scope="session")
+def seed_gold(seed_gold_path) -> list[dict]:
+    return load_jsonl(seed_gold_path)
 
 
 @pytest.fixture(scope="session")
 def seed_analysis(seed_text):
     import claimkit
 
-    return claimkit.analyze(seed_text, doc="libya_haftar_moscow_2016.ar")
+    return claimkit.analyze(seed_text, doc=SEED_NAME)
 
 
 @pytest.fixture(scope="session")
 def pud_text() -> str:
-    return (DATA / "pud_attribution.ar.txt").read_text(encoding="utf-8")
+    return gold_path("pud_attribution.ar.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
-def pud_gold() -> list[dict]:
-    return load_jsonl(DATA / "pud_attribution.ar.claims.jsonl")
+def pud_gold_path() -> Path:
+    return gold_path("pud_attribution.ar.claims.jsonl")
+
+
+@pytest.fixture(scope="session")
+def pud_gold(pud_gold_path) -> list[dict]:
+    return load_jsonl(pud_gold_path)
+
+
+@pytest.fixture(scope="session")
+def pud_conllu_path() -> Path:
+    return gold_path("pud_attribution.ar.conllu")

@@ -8,12 +8,15 @@ import pytest
 
 import claimkit
 from claimkit import cache, parsing
+from claimkit.clean import clean
 
 TEXT = "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.\n\nوأضاف أن القاهرة ستواصل جهودها."
 
 
-def _key(text: str = TEXT) -> str:
-    return cache.cache_key(text, parsing.model_identity(), claimkit.__version__)
+def _key(text: str = TEXT, version: str | None = None, model: str | None = None) -> str:
+    """The key the pipeline uses: the text, the model, the version and the cleaned text."""
+    return cache.cache_key(text, model or parsing.model_identity(), version or claimkit.__version__,
+                           clean(text).text)
 
 
 @pytest.fixture
@@ -38,14 +41,15 @@ def no_parser(monkeypatch):
 
 @pytest.fixture
 def parse_spy(monkeypatch):
+    """Records the texts given to Stanza (every parse goes through parsing.parse_many)."""
     calls = []
-    real = parsing.parse_stanza
+    real = parsing.parse_many
 
-    def spy(text, stanza_dir=None):
-        calls.append(text)
-        return real(text, stanza_dir)
+    def spy(texts, stanza_dir=None):
+        calls.extend(texts)
+        return real(texts, stanza_dir)
 
-    monkeypatch.setattr(parsing, "parse_stanza", spy)
+    monkeypatch.setattr(parsing, "parse_many", spy)
     return calls
 
 
@@ -92,13 +96,13 @@ def test_damaged_entry_is_ignored_and_rebuilt(parsed_once, parse_spy, damage):
 
 
 def test_other_version_or_model_is_a_miss(parsed_once, monkeypatch, parse_spy):
-    assert cache.load(cache.cache_key(TEXT, parsing.model_identity(), "0.0.0-other")) is None
-    assert cache.load(cache.cache_key(TEXT, "another-model", claimkit.__version__)) is None
-    assert cache.load(cache.cache_key(TEXT + " ", parsing.model_identity(), claimkit.__version__)) is None
+    assert cache.load(_key(version="0.0.0-other")) is None
+    assert cache.load(_key(model="another-model")) is None
+    assert cache.load(_key(TEXT + " ")) is None
     monkeypatch.setattr(claimkit, "__version__", "9.9.9")
     claimkit.analyze(TEXT)
     assert len(parse_spy) == 1  # a new claimkit version parses again
-    assert cache._path(cache.cache_key(TEXT, parsing.model_identity(), "9.9.9")).is_file()
+    assert cache._path(_key(version="9.9.9")).is_file()
 
 
 def test_no_cache_neither_reads_nor_writes(parsed_once, parse_spy):

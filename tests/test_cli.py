@@ -15,8 +15,8 @@ import claimkit
 from claimkit import RECORD_KEYS
 from claimkit.cli import main
 from claimkit.records import Claim
+from conftest import gold_path
 
-DATA = Path(__file__).resolve().parent / "data"
 TEXT = "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.\n\nوأضاف أن القاهرة ستواصل جهودها."
 HEAVY = ("torch", "stanza", "pandas", "plotly")
 
@@ -30,7 +30,7 @@ def article(tmp_path) -> Path:
 
 def gold_claims() -> list[Claim]:
     """Real claim records (the seed's gold claims) for output-shape tests that need claims."""
-    lines = (DATA / "libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gold_path("libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
     return [Claim.from_dict({"sentence": 0, "cue_lemma": "", **json.loads(x)}) for x in lines if x.strip()]
 
 
@@ -193,8 +193,8 @@ def test_parse_then_analyze_conllu(article, tmp_path, capsys):
     assert code == 0
 
 
-def test_gold_trees_analyse_without_a_parser(capsys):
-    code, out, _ = run(capsys, "analyze", str(DATA / "pud_attribution.ar.conllu"), "--format", "jsonl")
+def test_gold_trees_analyse_without_a_parser(capsys, pud_conllu_path):
+    code, out, _ = run(capsys, "analyze", str(pud_conllu_path), "--format", "jsonl")
     assert code == 0
     assert all(json.loads(x)["doc"] == "pud_attribution.ar" for x in out.splitlines() if x.strip())
 
@@ -208,6 +208,10 @@ def test_gold_trees_analyse_without_a_parser(capsys):
     ("english.txt", b"The minister said the talks went well.", "Arabic"),
     ("bad.conllu", b"this is not\tconllu\n\n", "CoNLL-U"),
     ("cols.conllu", "1\tقال\n\n".encode("utf-8"), "CoNLL-U"),
+    ("cycle.conllu", "1\tقال\tقال\tVERB\t_\t_\t2\troot\t_\t_\n2\tالوزير\tوزير\tNOUN\t_\t_\t1\tnsubj\t_\t_\n\n"
+     .encode("utf-8"), "cycle"),
+    ("head.conllu", "1\tقال\tقال\tVERB\t_\t_\t0\troot\t_\t_\n2\tالوزير\tوزير\tNOUN\t_\t_\t9\tnsubj\t_\t_\n\n"
+     .encode("utf-8"), "outside the sentence"),
 ])
 def test_bad_input_exits_2_with_a_message(tmp_path, capsys, name, content, message):
     p = tmp_path / name
@@ -243,3 +247,49 @@ def test_missing_model_fails_fast_and_names_the_fix(tmp_path):
     assert r.returncode == 2, r.stderr
     assert "claimkit download" in r.stderr and "STANZA_RESOURCES_DIR" in r.stderr
     assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+# -- messages and resource options ---------------------------------------------------------------
+
+def test_unknown_format_says_claimkit_error(article, capsys):
+    """Defect 8: argparse's line came without the `claimkit: error:` prefix."""
+    code, out, err = run(capsys, "analyze", str(article), "--format", "xml")
+    assert code == 2 and out == ""
+    assert err.splitlines()[-1].startswith("claimkit: error: analyze: argument --format")
+    assert "invalid choice: 'xml'" in err
+
+
+def test_too_long_message_names_the_command_line_option(article, capsys):
+    """Defect 8: the CLI said "pass max_chars=None", which it has no option for."""
+    code, _, err = run(capsys, "analyze", str(article), "--max-chars", "10", "--format", "jsonl")
+    assert code == 2 and "over the limit of 10" in err and "--max-chars 0" in err
+    code, out, _ = run(capsys, "analyze", str(article), "--max-chars", "0", "--format", "jsonl")
+    assert code == 0 and out.strip()
+
+
+def test_parse_out_into_a_missing_folder_names_the_target(article, tmp_path, capsys):
+    """Defect 8: the message named the temporary file, not the target."""
+    target = tmp_path / "missing" / "article.conllu"
+    code, _, err = run(capsys, "parse", str(article), "--out", str(target))
+    assert code == 2 and str(target) in err and "does not exist" in err and ".tmp" not in err
+    from claimkit.writers import write_text_atomic
+
+    with pytest.raises(claimkit.ClaimkitError, match="does not exist"):
+        write_text_atomic("x", target)
+
+
+def test_threads_option(article, capsys, monkeypatch):
+    from claimkit import parsing
+
+    code, _, err = run(capsys, "analyze", str(article), "--threads", "0")
+    assert code == 2 and "--threads" in err and "at least 1" in err
+    monkeypatch.setattr(parsing, "_THREADS", None)
+    code, _, _ = run(capsys, "analyze", str(article), "--threads", "1", "--no-cache", "--format", "jsonl")
+    import torch
+
+    assert code == 0 and parsing.threads() == 1 and torch.get_num_threads() == 1
+    monkeypatch.setattr(parsing, "_THREADS", None)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert parsing.default_threads() == 3
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert 1 <= parsing.default_threads() <= 4

@@ -10,8 +10,8 @@ import pytest
 import claimkit
 from claimkit import RECORD_KEYS, corpus, parsing
 from claimkit.cli import main
+from conftest import gold_path
 
-DATA = Path(__file__).resolve().parent / "data"
 TEXTS = {
     "a.txt": "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.\n\n"
              "وأضاف أن القاهرة ستواصل جهودها.",
@@ -92,11 +92,11 @@ def test_results_are_streamed(folder):
     assert rest[1].error.startswith("InputFileError") and "no such file" in rest[1].error
 
 
-def test_paths_globs_and_conllu(folder, tmp_path):
+def test_paths_globs_and_conllu(folder, gold_dir, tmp_path):
     files = corpus.expand_paths([str(folder / "[ab].txt"), folder / "c.txt", folder / "a.txt"])
     assert [p.name for p in files] == ["a.txt", "b.txt", "c.txt"]
-    assert [p.name for p in corpus.expand_paths(DATA, conllu=True)] == ["pud_attribution.ar.conllu"]
-    (r,) = list(claimkit.analyze_corpus(DATA, conllu=True))
+    assert [p.name for p in corpus.expand_paths(gold_dir, conllu=True)] == ["pud_attribution.ar.conllu"]
+    (r,) = list(claimkit.analyze_corpus(gold_dir, conllu=True))
     assert r.ok and r.doc == "pud_attribution.ar" and len(r.analysis.sentence_spans) == 224
     assert corpus.is_corpus_spec([str(folder)]) and corpus.is_corpus_spec(["a.txt", "b.txt"])
     assert not corpus.is_corpus_spec([str(folder / "a.txt")])
@@ -168,3 +168,40 @@ def test_cli_corpus_output_is_atomic(folder, tmp_path, capsys, monkeypatch):
     assert code == 130 and "interrupted" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "previous run\n"  # the old file is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "corpus"]  # no temporary file left
+
+
+def test_corpus_run_where_every_file_fails_keeps_the_previous_out_file(folder, tmp_path, capsys):
+    """Defect 3: an all-failure run replaced an existing --out file with an empty one."""
+    out = tmp_path / "claims.jsonl"
+    out.write_text("previous run\n", encoding="utf-8")
+    code = main(["analyze", str(folder / "english.txt"), str(folder / "empty.txt"), "--out", str(out),
+                 "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "0 of 2 files" in err and "not written" in err
+    assert out.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "corpus"]  # no temporary file left
+
+
+def test_sigterm_during_a_corpus_run_leaves_no_temporary_file(folder, tmp_path):
+    """Defect 4: SIGTERM (timeout, batch schedulers, docker stop) left the hidden temporary output file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "claims.jsonl"
+    out.write_text("previous run\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(claimkit.__file__).resolve().parent.parent))
+    proc = subprocess.Popen([sys.executable, "-m", "claimkit.cli", "analyze", str(folder), "--out", str(out),
+                             "--no-cache", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]:
+        time.sleep(0.05)
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "the run never started writing"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "corpus"]

@@ -168,9 +168,7 @@ def test_workers_with_another_claimkit_are_refused(client, folder, tmp_path):
 def test_fsspec_inputs_and_output(dist_run, cache_dir, folder):
     """memory:// is visible to workers in this process only: a LocalCluster of threads."""
     fsspec = pytest.importorskip("fsspec")
-    torch = sys.modules.get("torch")
-    threads = torch.get_num_threads() if torch is not None else None
-    env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    threads = parsing._THREADS  # the in-process worker's set-up sets this process's threads
     mem = fsspec.filesystem("memory")
     for p in GOLD_TEXTS:
         mem.pipe_file(f"/ck-in/{p.name}", p.read_bytes())
@@ -180,13 +178,7 @@ def test_fsspec_inputs_and_output(dist_run, cache_dir, folder):
             run = analyze_to_parquet(["memory://ck-in/", "memory://ck-in/missing.txt"], "memory://ck-out",
                                      client=c, batch_size=3, progress=False)
     finally:
-        if torch is not None:
-            torch.set_num_threads(threads)
-        for k, v in env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        parsing.set_threads(threads)
     assert [r.doc for r in run.results] == sorted(p.name[:-4] for p in GOLD_TEXTS) + ["missing"]
     assert run.failures == [{"doc": "missing", "path": "memory://ck-in/missing.txt",
                              "error": "InputFileError: memory://ck-in/missing.txt: no such file"}]

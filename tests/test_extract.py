@@ -8,9 +8,7 @@ import sys
 import pytest
 
 import claimkit
-from conftest import DATA
-
-REFERENCE = DATA / "reference_score_claims.py"
+from conftest import gold_path, shared_path
 
 
 def only_claim(text: str):
@@ -84,16 +82,18 @@ def test_dropped_subject_and_participle_are_linked():
 
 # --- the seed article against its gold claims -------------------------------------------------
 
-def _score(gold_path, records, tmp_path):
+def _score(gold, records, tmp_path):
+    """Score records with the reference scorer, run where it is (../shared/tools/score_claims.py)."""
     pred = tmp_path / "pred.jsonl"
     pred.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    out = subprocess.run([sys.executable, str(REFERENCE), str(gold_path), str(pred)],
+    scorer = shared_path("tools", "score_claims.py")
+    out = subprocess.run([sys.executable, str(scorer), str(gold), str(pred)],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def test_seed_matches_gold(seed_analysis, seed_gold, tmp_path):
-    s = _score(DATA / "libya_haftar_moscow_2016.ar.claims.jsonl", seed_analysis.to_dicts(), tmp_path)
+def test_seed_matches_gold(seed_analysis, seed_gold_path, tmp_path):
+    s = _score(seed_gold_path, seed_analysis.to_dicts(), tmp_path)
     assert s["fn"] == 0                       # every required gold claim found
     assert s["fp"] <= 1                       # at most one extra claim
     assert round(s["entity_acc"] * s["tp"]) >= 13
@@ -132,25 +132,25 @@ def test_seed_preparsed_gives_the_same_claims(seed_analysis, seed_text):
 
 # --- the PUD gold set: raw text and gold trees -------------------------------------------------
 
-def test_pud_from_raw_text(pud_text, tmp_path):
+def test_pud_from_raw_text(pud_text, pud_gold_path, tmp_path):
     a = claimkit.analyze(pud_text, doc="pud_attribution.ar")
-    s = _score(DATA / "pud_attribution.ar.claims.jsonl", a.to_dicts(), tmp_path)
+    s = _score(pud_gold_path, a.to_dicts(), tmp_path)
     assert s["cue_F1"] >= 0.85
     assert s["attribution_F1"] >= 0.72
 
 
-def test_pud_from_gold_trees(pud_text, tmp_path):
-    conllu = (DATA / "pud_attribution.ar.conllu").read_text(encoding="utf-8")
+def test_pud_from_gold_trees(pud_text, pud_gold_path, pud_conllu_path, tmp_path):
+    conllu = pud_conllu_path.read_text(encoding="utf-8")
     a = claimkit.analyze_conllu(conllu, text=pud_text, doc="pud_attribution.ar")
-    s = _score(DATA / "pud_attribution.ar.claims.jsonl", a.to_dicts(), tmp_path)
+    s = _score(pud_gold_path, a.to_dicts(), tmp_path)
     assert s["cue_F1"] >= 0.85
     assert s["attribution_F1"] >= 0.72
     for c in a.records:
         assert pud_text[c.cue_start:c.cue_end] == c.cue
 
 
-def test_conllu_without_text_rebuilds_the_gold_layout(pud_text):
-    conllu = (DATA / "pud_attribution.ar.conllu").read_text(encoding="utf-8")
+def test_conllu_without_text_rebuilds_the_gold_layout(pud_text, pud_conllu_path):
+    conllu = pud_conllu_path.read_text(encoding="utf-8")
     a = claimkit.analyze_conllu(conllu)
     assert a.text == pud_text
 
@@ -170,7 +170,7 @@ def test_output_records_have_exactly_the_documented_keys(seed_analysis):
 def test_stanza_document_goes_through_the_same_extraction():
     from stanza.utils.conll import CoNLL
 
-    conllu = (DATA / "pud_attribution.ar.conllu").read_text(encoding="utf-8")
+    conllu = gold_path("pud_attribution.ar.conllu").read_text(encoding="utf-8")
     document = CoNLL.conll2doc(input_str=conllu)
     a = claimkit.analyze_document(document, doc="pud_attribution.ar")
     b = claimkit.analyze_conllu(conllu, doc="pud_attribution.ar")

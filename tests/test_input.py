@@ -9,6 +9,7 @@ import claimkit
 from claimkit.clean import check_text, clean
 from claimkit.normalize import normalize_for_match, normalize_name, strip_diacritics
 
+ROOT_SEED = __import__("pathlib").Path(__file__).resolve().parent.parent / "seeds" / "libya_haftar_moscow_2016.ar.txt"
 SENTENCE = "وأضاف السفير لوكالة الأنباء أن الاجتماع سيعقد غدا في القاهرة."
 
 
@@ -139,3 +140,162 @@ def test_any_text_returns_or_raises_claimkits_error(text):
             assert c.channel in text
     for s in a.sentence_spans:
         assert text[s.start:s.end] == s.text
+
+
+# -- regression tests of the hardening issue ---------------------------------------------------
+
+def _fuzz_module():
+    """scripts/fuzz.py (its presentation-form shaper is shared with these tests)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "fuzz.py"
+    spec = importlib.util.spec_from_file_location("claimkit_fuzz", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _slices_back(text, analysis):
+    for c in analysis.records:
+        assert text[c.cue_start:c.cue_end] == c.cue
+        assert text[c.content_start:c.content_end] == c.content
+        if c.source_start is not None:
+            assert text[c.source_start:c.source_end] == c.source
+    for s in analysis.sentence_spans:
+        assert text[s.start:s.end] == s.text
+
+
+def _nfkc_claims(analysis):
+    import unicodedata
+
+    nf = lambda s: unicodedata.normalize("NFKC", s)  # noqa: E731
+    return [(nf(c.cue), nf(c.source), nf(c.content), nf(c.entity), c.mode, c.source_type, c.hedging)
+            for c in analysis.records]
+
+
+PARAGRAPHS = [SENTENCE, "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.",
+              "ويرى محللون أن الاتفاق قد ينهار خلال أسابيع."]
+
+
+def test_presentation_forms_give_the_same_claims_as_normal_text():
+    """Defect 1: PDF-style presentation forms were refused as "0% Arabic"."""
+    shape = _fuzz_module().to_presentation_forms
+    normal = "\n\n".join(PARAGRAPHS)
+    pdf = shape(normal)
+    assert not any("\u0621" <= ch <= "\u064a" for ch in pdf)  # no ordinary Arabic letter left
+    a, b = claimkit.analyze(normal), claimkit.analyze(pdf)
+    assert len(a.records) == 3 and _nfkc_claims(b) == _nfkc_claims(a)
+    _slices_back(pdf, b)
+
+
+def test_some_lines_in_presentation_forms_are_not_dropped():
+    """Defect 1: lines in presentation forms were silently dropped as boilerplate."""
+    shape = _fuzz_module().to_presentation_forms
+    mixed = "\n".join([PARAGRAPHS[0], shape(PARAGRAPHS[1]) + " \ufdfa", PARAGRAPHS[2]])
+    a = claimkit.analyze(mixed)
+    assert len(a.records) == 3
+    assert normalize_for_match(a.records[1].source).startswith("وزير")
+    _slices_back(mixed, a)
+
+
+def test_ligatures_fold_and_map_back_to_one_character():
+    text = "قال النبي \ufdfa إن الدين يسر."
+    ct = clean(text)
+    assert "صلى الله عليه وسلم" in ct.text
+    lig = text.index("\ufdfa")
+    assert {ct.index[i] for i, _ in enumerate(ct.text) if ct.text[i] in "صلى الله عليه وسلم"} >= {lig}
+    assert ct.span(ct.text.index("الله"), ct.text.index("الله") + 4) == (lig, lig + 1)
+
+
+@pytest.mark.parametrize("text", ["قال \udc80", "وأضاف السفير \udc80 أن الاجتماع سيعقد \ud800غدا في القاهرة."])
+def test_lone_surrogates_give_a_result_not_a_unicode_error(text, tmp_path):
+    """Defect 2: a string from json.loads with a lone surrogate raised UnicodeEncodeError in the cache."""
+    import json
+
+    from claimkit.writers import write_records
+
+    first = claimkit.analyze(text)
+    again = claimkit.analyze(text)  # from the cache
+    assert again.to_dicts() == first.to_dicts()
+    _slices_back(text, first)
+    out = tmp_path / "claims.jsonl"
+    write_records(first.to_dicts(), out)
+    assert [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()] == first.to_dicts()
+
+
+CONLLU_OK = ("# text = قال الوزير نعم\n"
+             "1\tقال\tقال\tVERB\t_\t_\t0\troot\t_\t_\n"
+             "2\tالوزير\tوزير\tNOUN\t_\t_\t1\tnsubj\t_\t_\n"
+             "3\tنعم\tنعم\tINTJ\t_\t_\t1\tobj\t_\t_\n\n")
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("\t1\tnsubj", "\t7\tnsubj", "outside the sentence"),
+    ("\t0\troot", "\t2\troot", "cycle"),
+    ("\t1\tobj", "\t3\tobj", "its own head"),
+    ("\t1\tnsubj\t_\t_", "\t1\tnsubj\t_\tstart_char=abc|end_char=9", "not a number"),
+    ("1\tقال", "1-5\tقالوه\t_\t_\t_\t_\t_\t_\t_\t_\n1\tقال", "covers words"),
+])
+def test_structurally_broken_conllu_is_refused(old, new, message):
+    """Defect 5: broken trees were accepted silently."""
+    claimkit.analyze_conllu(CONLLU_OK)  # the unbroken sentence is fine
+    broken = CONLLU_OK.replace(old, new, 1)
+    assert broken != CONLLU_OK
+    with pytest.raises(claimkit.ConlluError, match=message):
+        claimkit.analyze_conllu(broken)
+
+
+@pytest.mark.parametrize("text", ['قال الوزير: ""', "قال الوزير: «»", 'قال: ""', "وقال الوزير أمس: «»."])
+def test_a_claim_needs_content(text):
+    """Defect 6: a cue with an empty quotation gave a claim with empty content."""
+    assert claimkit.analyze(text).records == ()
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_crlf_file_offsets_point_into_the_file_as_read_with_newline_empty(tmp_path, newline):
+    """Defect 7: offsets pointed into the text after newline conversion."""
+    from claimkit.pipeline import analyze_file
+
+    lf = "\n\n".join(PARAGRAPHS) + "\n"
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(lf.replace("\n", newline).encode("utf-8"))
+    with open(path, encoding="utf-8", newline="") as f:
+        as_read = f.read()
+    a = analyze_file(path)
+    assert a.text == as_read and len(a.records) == 3
+    _slices_back(as_read, a)
+    assert _nfkc_claims(a) == _nfkc_claims(claimkit.analyze(lf))
+
+
+def test_long_article_in_blocks_gives_the_same_records():
+    """Defect 9: blocks of paragraphs (bounded memory) give the one-piece records."""
+    from claimkit.blocks import split_blocks
+
+    import re
+
+    seed = (ROOT_SEED.read_text(encoding="utf-8")).split("news-picture", 1)[1]
+    sents = [x for x in re.split(r"(?<=\.)\s+", seed.strip()) if x]
+    paras = [" ".join(sents[i:i + 2]) for i in range(0, len(sents), 2)] + PARAGRAPHS
+    text = "\n\n".join(paras + paras[::-1])
+    blocks = split_blocks(text, 1500)
+    assert len(blocks) >= 3 and all(text[e - 2:e] == "\n\n" for _, e in blocks[:-1])
+    one_piece = claimkit.analyze(text, cache=False, block_chars=10 ** 9)
+    in_blocks = claimkit.analyze(text, cache=False, block_chars=1500)
+    assert len(one_piece.records) > 10
+    assert in_blocks.to_dicts() == one_piece.to_dicts()
+    assert [(s.start, s.end, s.paragraph) for s in in_blocks.sentence_spans] == \
+        [(s.start, s.end, s.paragraph) for s in one_piece.sentence_spans]
+
+
+def test_split_blocks_covers_the_text_and_prefers_paragraphs():
+    from claimkit.blocks import split_blocks
+
+    text = "أ" * 50 + "\n\n" + "ب" * 30 + ". " + "ج" * 40 + "\n" + "د" * 200
+    spans = split_blocks(text, 100)
+    assert spans[0] == (0, 52)                                  # after the blank line
+    assert "".join(text[s:e] for s, e in spans) == text          # nothing lost, nothing doubled
+    assert all(e - s <= 100 for s, e in spans)
+    assert split_blocks("", 10) == [(0, 0)] and split_blocks("قال", 10) == [(0, 3)]

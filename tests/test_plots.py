@@ -11,15 +11,15 @@ import pytest
 
 from claimkit import plots
 from claimkit.records import HEDGING_NAMES, SOURCE_TYPES, Analysis, entity_label
+from conftest import gold_path
 
-DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def gold_analysis() -> Analysis:
     text = (ROOT / "seeds" / "libya_haftar_moscow_2016.ar.txt").read_text(encoding="utf-8")
-    lines = (DATA / "libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gold_path("libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
     return plots.as_analysis([json.loads(x) for x in lines if x.strip()], text, doc="seed")
 
 
@@ -226,3 +226,83 @@ def test_render_images_script(tmp_path):
     assert [p.name for p in pngs] == ["article_view.png", "chart_claims_per_entity.png"]
     for p in pngs:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000
+
+
+# -- reading well at JupyterLab's size: bidi isolates, legends, trees ------------------------------------------
+
+def test_isolate_wraps_arabic_only_once():
+    from claimkit.render import FSI, PDI, isolate
+
+    assert isolate("إيفان مولوتكوف") == f"{FSI}إيفان مولوتكوف{PDI}"
+    assert isolate(isolate("إيفان")) == isolate("إيفان")
+    assert isolate("AFP") == "AFP" and isolate(12) == "12"
+
+
+def test_arabic_names_in_latin_titles_and_labels_are_isolated(gold_analysis):
+    from claimkit.render import isolate
+
+    name = "إيفان مولوتكوف"
+    fig = plots.reliance(gold_analysis)
+    assert f"Top source {isolate(name)}: 60% of the claims" in fig.layout.title.text
+    assert fig.data[0].name == f"top source: {isolate(name)}"
+    profile = plots.sourcing_profile([gold_analysis])
+    dep = plots.dependence_chart(profile)
+    assert list(dep.data[0].y) == [f"seed · {isolate(name)}"]
+    # hover texts put the Arabic axis label in an isolate too
+    assert plots.claims_per_entity(gold_analysis).data[0].hovertemplate.startswith("\u2068%{y}\u2069: ")
+
+
+@pytest.mark.parametrize("make", [plots.claims_per_entity, plots.word_share_per_entity, plots.hedging_per_entity,
+                                  plots.source_positions, plots.reliance])
+def test_legend_sits_between_title_and_plot_with_room(make, gold_analysis):
+    """The legend is above the plot area (never on the x-axis title) and the top margin holds title + legend."""
+    fig = make(gold_analysis)
+    legend, height, top = fig.layout.legend, fig.layout.height, fig.layout.margin.t
+    lines = fig.layout.title.text.count("<br>") + 1 + bool(fig.layout.title.subtitle.text)
+    rows = plots._legend_rows(fig)
+    assert rows >= 1
+    assert top >= 24 * lines + 24 * rows
+    # in figure coordinates: starts under the title lines and ends above the plot area
+    assert legend.yref == "container" and legend.yanchor == "top"
+    legend_top_px = (1 - legend.y) * height
+    assert 24 * lines <= legend_top_px and legend_top_px + 24 * rows <= top
+    assert fig.layout.height and fig.layout.height >= fig.layout.margin.t + fig.layout.margin.b + 150
+
+
+def test_long_dependency_tree_fits_its_view_and_opens_at_the_sentence_start():
+    n = 40
+    words = [{"i": k, "text": f"كلمة{k}", "upos": "NOUN", "head": k - 1, "deprel": "dep", "start": 6 * k,
+              "end": 6 * k + 5} for k in range(n)]
+    fig = plots.dependency_tree(words)
+    assert fig.layout.width is None  # takes the width of the output area
+    words_trace = next(t for t in fig.data if t.name == "words")
+    x_of = dict(zip(words_trace.text, words_trace.x))
+    lo, hi = fig.layout.xaxis.range
+    visible = [w["text"] for w in words if lo <= x_of[w["text"]] <= hi]
+    assert visible == [w["text"] for w in words[: plots.TREE_WINDOW]]  # the first words, on the right
+    full = plots.dependency_tree(words, window=None)
+    lo, hi = full.layout.xaxis.range
+    assert all(lo <= x <= hi for x in words_trace.x)
+
+
+def test_sourcing_profile_by_pools_claims(gold_analysis, empty_analysis):
+    profile = plots.sourcing_profile([gold_analysis, gold_analysis, empty_analysis])
+    profile.insert(1, "outlet", ["A", "B", "B"])
+    pooled = plots.sourcing_profile_by(profile, "outlet")
+    assert list(pooled["doc"]) == ["A", "B"] and list(pooled["articles"]) == [1, 2]
+    assert list(pooled["claims"]) == [15, 15]
+    for _, row in pooled.iterrows():
+        assert sum(row[c] for c in plots.SHARE_COLUMNS) == pytest.approx(1)
+        assert row["share_person"] == pytest.approx(12 / 15)
+        assert row["top_source_claim_share"] == pytest.approx(0.6)  # the article without claims is left out
+    chart = plots.sourcing_profile_chart(pooled)
+    assert sum(t.x[0] for t in chart.data) == pytest.approx(1)
+
+
+def test_profile_by_group_draws_every_article_and_the_means(gold_analysis, empty_analysis):
+    profile = plots.sourcing_profile([gold_analysis, empty_analysis, gold_analysis])
+    profile.insert(1, "outlet", ["AFP", "AFP", "Xinhua"])
+    fig = plots.profile_by_group(profile, "outlet", "top_source_claim_share", "dependence")
+    bars, dots = fig.data
+    assert list(bars.y) == ["AFP", "Xinhua"] and list(bars.x) == pytest.approx([0.6, 0.6])
+    assert len(dots.x) == 2  # the article without claims has no value

@@ -10,14 +10,14 @@ import pytest
 
 from claimkit import render
 from claimkit.plots import as_analysis
+from conftest import gold_path
 
-DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _gold() -> tuple[str, list[dict]]:
     text = (ROOT / "seeds" / "libya_haftar_moscow_2016.ar.txt").read_text(encoding="utf-8")
-    lines = (DATA / "libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gold_path("libya_haftar_moscow_2016.ar.claims.jsonl").read_text(encoding="utf-8").splitlines()
     return text, [json.loads(line) for line in lines if line.strip()]
 
 
@@ -130,7 +130,7 @@ def test_tooltips_and_colours(gold):
     assert len(cue_tags) >= len(records)
     for a in cue_tags:
         r = records[int(a["data-claim"])]
-        assert f"cue: {render.entity_of(r)}" in a["title"]
+        assert f"cue: {render.isolate(render.entity_of(r))}" in a["title"]
         assert f"source type: {r['source_type']}" in a["title"]
         assert f"hedging: {r['hedging']} ({r['hedging_level']})" in a["title"]
         assert f"mode: {r['mode']}" in a["title"]

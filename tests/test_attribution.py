@@ -1,0 +1,138 @@
+"""Who speaks: the speaker of every claim, on small news-like examples written for these tests.
+
+One parametrized block per failure class of the speaker model (participles and dropped
+subjects, speakers introduced by other verbs, source boundaries, titles with names, types
+that follow the entity, confirmation shapes), each with negatives. Real Stanza parses.
+"""
+from __future__ import annotations
+
+import pytest
+
+import claimkit
+
+
+def claims(text: str) -> list:
+    a = claimkit.analyze(text)
+    for c in a.records:   # every span slices back to the text
+        assert text[c.cue_start:c.cue_end] == c.cue
+        assert text[c.content_start:c.content_end] == c.content
+        if c.source_start is not None:
+            assert text[c.source_start:c.source_end] == c.source
+    return list(a.records)
+
+
+def by_cue(text: str) -> dict[str, object]:
+    return {c.cue: c for c in claims(text)}
+
+
+# 1. Participles and dropped subjects never take a noun from the content -------------------------
+@pytest.mark.parametrize("text, cue, entity", [
+    ("وأوضح الوزير أن الحكومة لا تنوي رفع الأسعار دون دراسة، مشيرا إلى أن الدعم سيستمر.",
+     "مشيرا", "الوزير"),
+    ("وقال المدرب إن اللاعبين قدموا مباراة كبيرة. وأكد أن الفريق سيقاتل حتى النهاية.",
+     "وأكد", "المدرب"),
+    ("وأكد رئيس الوزراء علي حسن أن المصرف المركزي أعلن أن التضخم تراجع. وأضاف أن الإصلاحات مستمرة.",
+     "وأضاف", "علي حسن"),
+])
+def test_participles_and_dropped_subjects_keep_the_speaker(text, cue, entity):
+    assert by_cue(text)[cue].entity == entity
+
+
+# 2. A speaker introduced by a verb that is not a reporting verb --------------------------------
+@pytest.mark.parametrize("text, cue, entity", [
+    ("رفض المدرب سامي نصر الحديث عن التحكيم، مشيرا إلى أن اللاعبين يستحقون الفوز.", "مشيرا", "سامي نصر"),
+    ("تحدث الوزير سالم العلي في المؤتمر عن خطة الحكومة وقال إن التنفيذ سيبدأ قريبا.", "وقال", "سالم العلي"),
+    ("وأعرب وزير الطاقة خالد منصور عن قلقه من ارتفاع الأسعار، لكنه يعتقد أن السوق ستستقر.",
+     "يعتقد", "خالد منصور"),
+])
+def test_subject_of_an_earlier_verb_speaks(text, cue, entity):
+    assert by_cue(text)[cue].entity == entity
+
+
+# 3. Source boundaries: time words, channels, ḥāl participles, the setting of the statement ------
+@pytest.mark.parametrize("text, cue, source", [
+    ("وأضاف الوزير معقبا على القرار أن الحكومة ستدرسه بعناية.", "وأضاف", "الوزير"),
+    ("وقال أمس الثلاثاء المتحدث باسم الجيش إن القوات انسحبت من المدينة.", "وقال", "المتحدث باسم الجيش"),
+    ("ولفت النائب في كلمته إلى أن الموازنة تحتاج إلى مراجعة.", "ولفت", "النائب"),
+    ("وأعرب الوزير عن اعتقاده بأن الأزمة ستنتهي قريبا.", "وأعرب", "الوزير"),
+    ("ونقلت الوكالة عن مصدر في الوزارة قوله إن المفاوضات مستمرة.", "ونقلت", "الوكالة"),
+])
+def test_source_spans_stop_where_the_source_ends(text, cue, source):
+    assert by_cue(text)[cue].source == source
+
+
+# 4. A title with a name: the name is the entity, later titles link to it ----------------------
+@pytest.mark.parametrize("text, cue, entity, source_type", [
+    ("وقال مدرب الفريق البرازيلي ماركوس إن اللاعبين جاهزون للمباراة.", "وقال", "ماركوس", "person"),
+    ("أكد ولي العهد الشيخ محمد بن راشد آل مكتوم أن الاستثمار سيتضاعف.", "أكد", "محمد بن راشد آل مكتوم", "person"),
+    ("وأكد وزير الخارجية أحمد سالم أن المحادثات مثمرة. وأضاف الوزير أن اللقاء القادم في القاهرة.",
+     "وأضاف", "أحمد سالم", "person"),
+])
+def test_titles_and_names(text, cue, entity, source_type):
+    c = by_cue(text)[cue]
+    assert (c.entity, c.source_type) == (entity, source_type)
+
+
+def test_a_title_refers_to_the_person_introduced_in_a_sentence_without_a_claim():
+    text = ("استقبل الرئيس الموريتاني أحمد ولد سالم وفدا من رجال الأعمال في نواكشوط. "
+            "وأكد الرئيس الموريتاني أن بلاده تشجع الاستثمار الأجنبي.")
+    c = by_cue(text)["وأكد"]
+    assert (c.source, c.entity, c.source_type) == ("الرئيس الموريتاني", "أحمد ولد سالم", "person")
+    assert "titled mention" in c.explain() or "refers back" in c.explain()
+
+
+# 5. The type follows the entity -------------------------------------------------------------
+@pytest.mark.parametrize("text, cue, entity, source_type", [
+    ("قال مصدر مسؤول إن الحكومة ستعلن القرار قريبا. وأضاف المصدر أن التفاصيل لم تحسم بعد.",
+     "وأضاف", "مصدر مسؤول", "official"),
+    ("وقالت مصادر في الحزب إن الاجتماع تأجل إلى الأسبوع المقبل.", "وقالت", "مصادر في الحزب", "official"),
+    ("وقالت مصادر مطلعة إن الاجتماع تأجل إلى الأسبوع المقبل.", "وقالت", "مصادر مطلعة", "anonymous"),
+    ("وأعلنت كتائب المقاومة في بيان أن مقاتليها أطلقوا صواريخ على القاعدة.", "وأعلنت", "كتائب المقاومة",
+     "organization"),
+])
+def test_types_follow_the_entity(text, cue, entity, source_type):
+    c = by_cue(text)[cue]
+    assert (c.entity, c.source_type) == (entity, source_type)
+
+
+# 6/7. Confirmation shapes that were missed --------------------------------------------------
+@pytest.mark.parametrize("text, cue, mode, source_type", [
+    ("وقال مسؤول في الوزارة رفض الكشف عن اسمه إن المفاوضات متعثرة.", "وقال", "indirect", "official"),
+    ("وكشف الوزير عن وجود مفاوضات سرية مع الشركات الأجنبية.", "وكشف", "nominal", "official"),
+    ("واعترف المدير بعدم وجود خطة واضحة لمواجهة الأزمة.", "واعترف", "nominal", "official"),
+    ("وجاء في البيان أن الحكومة ملتزمة بالاتفاق.", "وجاء في", "indirect", "document"),
+    ("قال د. أحمد الحكيم إن الشركة ستعقد اجتماعا غير عادي.", "قال", "indirect", "person"),
+])
+def test_confirmation_shapes(text, cue, mode, source_type):
+    c = by_cue(text)[cue]
+    assert (c.mode, c.source_type) == (mode, source_type)
+
+
+def test_document_named_by_a_pronoun_after_jaa_fihi():
+    c = by_cue("وأصدرت الوزارة بيانا جاء فيه أن الامتحانات ستجري في موعدها.")["جاء فيه"]
+    assert (c.source, c.source_type, c.mode) == ("بيانا", "document", "indirect")
+
+
+def test_a_direct_quotation_ends_before_the_next_cue():
+    found = by_cue('فقال الوزير "لسنا قلقين من التهديدات" وأضاف "نحن نقرر متى نرد".')
+    assert found["فقال"].content == "لسنا قلقين من التهديدات"
+    assert found["وأضاف"].entity == found["فقال"].entity == "الوزير"
+
+
+@pytest.mark.parametrize("text", [
+    "وكشف الوزير عن خطة جديدة لتطوير التعليم.",                   # كشف عن + a topic
+    "وطالب النواب بفرض رقابة مشددة على الأسواق.",                  # مشددة: an adjective
+    "وتبحث الحكومة إجراءات بما يفيد الاقتصاد الوطني.",              # relative ما
+    "وقالت الوزارة إن الهيئة توقع اتفاقية تعاون مع نظيرتها.",       # توقع اتفاقية = signs
+])
+def test_shapes_that_are_not_claims(text):
+    cues = [c.cue for c in claims(text)]
+    assert not any(c in cues for c in ("وكشف", "مشددة", "يفيد", "توقع")), cues
+
+
+@pytest.mark.parametrize("text", [
+    "وأعرب الوزير عن أمله في أن تنتهي الأزمة قريبا.",       # a hope
+    "وجدد الرئيس دعوته إلى أن يتحد الجميع.",                # a call
+])
+def test_clauses_governed_by_nouns_of_wishing_are_not_reported(text):
+    assert claims(text) == []
