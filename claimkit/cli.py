@@ -6,6 +6,7 @@
     claimkit analyze ARTICLE.txt --format jsonl       # output records (also csv, json)
     claimkit analyze TREES.conllu --text ARTICLE.txt  # pre-parsed input
     claimkit analyze corpus/ --out claims.parquet     # a folder or glob: corpus mode
+    claimkit analyze corpus/ --dask local:2 --out claims/   # on a Dask cluster: a Parquet dataset
     claimkit parse ARTICLE.txt > ARTICLE.conllu       # the parse claimkit uses
     claimkit evaluate --gold GOLD_DIR [--pred PRED.jsonl]
     claimkit report corpus/ --out report.html         # offline HTML report + report.ipynb beside it
@@ -126,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="corpus mode: progress bar on stderr (default: when stderr is a terminal)")
     _add_resource_options(a)
+    a.add_argument("--dask", metavar="ADDRESS", help="corpus mode on a Dask cluster: a scheduler address "
+                   "(tcp://HOST:8786), a scheduler file (.json), or local[:N] for N single-threaded local workers; "
+                   "--out then names a folder for a Parquet dataset (pip install 'claimkit[dask]')")
 
     pa = sub.add_parser("parse", help="print the CoNLL-U parse claimkit uses (offsets in MISC)",
                         description="Parse an article and print its CoNLL-U, with start_char/end_char offsets "
@@ -266,6 +270,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise ClaimkitError("--workers must be at least 1")
+    if args.dask:
+        try:
+            from .distributed import analyze_cli
+        except ImportError as exc:
+            raise ClaimkitError(str(exc)) from None
+        return analyze_cli(args)
     if is_corpus_spec(args.inputs):
         return _analyze_corpus(args)
     if args.text and not (args.conllu or args.inputs[0].endswith(".conllu")):
