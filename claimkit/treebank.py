@@ -220,7 +220,10 @@ def from_stanza(doc: Any, clean: "CleanText", model: str = "") -> ParsedDoc:
 
 
 def _align(text: str, pos: int, form: str) -> tuple[int, int] | None:
-    """Find ``form`` in ``text`` at or shortly after ``pos`` (diacritic-insensitive)."""
+    """Find ``form`` in ``text`` at or shortly after ``pos`` (insensitive to diacritics, tatweel
+    and the marks the cleaner drops)."""
+    from .clean import DROP_RE
+
     while pos < len(text) and text[pos].isspace():
         pos += 1
     if text.startswith(form, pos):
@@ -232,7 +235,7 @@ def _align(text: str, pos: int, form: str) -> tuple[int, int] | None:
         ch = text[j]
         if ch == target[k]:
             k += 1
-        elif not (strip_diacritics(ch) == "" or ch == "\u0640" or ch in "\u200e\u200f\u200b"):
+        elif not (strip_diacritics(ch) == "" or ch == "\u0640" or DROP_RE.match(ch)):
             break
         j += 1
     if k == len(target) and target:
@@ -380,11 +383,25 @@ def _check_structure(tl: Any, n: int) -> None:
             j = heads[j]
 
 
+def _match_key(s: str) -> str:
+    """What a token's form and its span in the text must share: the lexicon key without the
+    characters the cleaner drops (bidi and zero-width marks, lone surrogates)."""
+    from .clean import DROP_RE
+
+    return normalize_for_match(DROP_RE.sub("", s))
+
+
+def _form_fits(span_text: str, form: str) -> bool:
+    a, b = _match_key(span_text), _match_key(form)
+    # a ligature (ﷺ) stands for several words; each of them maps to the one character
+    return a == b or (bool(b) and b in a and any("\ufb50" <= ch <= "\ufeff" for ch in span_text))
+
+
 def _token_span(text: str, pos: int, tok: Any) -> tuple[int, int] | None:
     misc = tok["misc"] or {}
     try:
         s, e = int(misc["start_char"]), int(misc["end_char"])
-        if 0 <= s <= e <= len(text) and normalize_for_match(text[s:e]) == normalize_for_match(tok["form"]):
+        if 0 <= s <= e <= len(text) and _form_fits(text[s:e], tok["form"]):
             return s, e
     except (KeyError, ValueError, TypeError):
         pass
