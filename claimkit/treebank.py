@@ -151,10 +151,10 @@ def _finish(sents: list[Sent], text: str) -> None:
             for w in ws[k:j + 1]:
                 w.ostart, w.oend = (os_, oe) if not w.is_punct else (w.start, w.end)
             k = j + 1
-        for w in ws:
-            w.norm = normalize_for_match(w.text)
-            w.nlemma = normalize_for_match(w.lemma or w.text)
-            w.onorm = normalize_for_match(text[w.ostart:w.oend]).strip("\"“”«»„'()[]")
+        for w in ws:  # interned: a long article repeats the same forms many times
+            w.norm = intern(normalize_for_match(w.text))
+            w.nlemma = intern(normalize_for_match(w.lemma or w.text))
+            w.onorm = intern(normalize_for_match(text[w.ostart:w.oend]).strip("\"“”«»„'()[]"))
 
 
 class StanzaBuilder:
@@ -172,6 +172,15 @@ class StanzaBuilder:
         self.sents: list[Sent] = []
         self._para = 0
         self._prev_end: int | None = None
+        self._feats_seen: dict[str, dict[str, str]] = {"": {}}
+
+    def _feats(self, feats: str | None) -> dict[str, str]:
+        """The FEATS dict; equal FEATS share one (read-only) dict, which saves memory on long articles."""
+        key = feats or ""
+        d = self._feats_seen.get(key)
+        if d is None:
+            d = self._feats_seen[key] = dict(f.split("=", 1) for f in key.split("|"))
+        return d
 
     def add(self, doc: Any, offset: int = 0) -> None:
         """Add the sentences of ``doc``, a parse of ``clean.text[offset:…]``."""
@@ -194,9 +203,9 @@ class StanzaBuilder:
                     space_after = False
                 for w, (cs, ce) in zip(tok.words, spans):
                     os_, oe = clean.span(cs, ce)
-                    feats = {intern(k): intern(v) for k, v in (f.split("=", 1) for f in w.feats.split("|"))} \
-                        if w.feats else {}
-                    words.append(Word(i=len(words), text=w.text, lemma=w.lemma or w.text, upos=intern(w.upos or "X"),
+                    feats = self._feats(w.feats)
+                    words.append(Word(i=len(words), text=intern(w.text), lemma=intern(w.lemma or w.text),
+                                      upos=intern(w.upos or "X"),
                                       xpos=intern(w.xpos or "_"), feats=feats, head=(w.head or 0) - 1,
                                       deprel=intern(w.deprel or "dep"), start=os_, end=oe, token=ti,
                                       space_after=space_after))
