@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 #: Default block size (characters of cleaned text given to Stanza at once).
-BLOCK_CHARS = 30_000
+BLOCK_CHARS = 20_000
 
 _CUTS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?؟…]+[\"'»”)]*\s+"), re.compile(r"\s+"))
 

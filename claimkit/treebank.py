@@ -151,10 +151,10 @@ def _finish(sents: list[Sent], text: str) -> None:
             for w in ws[k:j + 1]:
                 w.ostart, w.oend = (os_, oe) if not w.is_punct else (w.start, w.end)
             k = j + 1
-        for w in ws:
-            w.norm = normalize_for_match(w.text)
-            w.nlemma = normalize_for_match(w.lemma or w.text)
-            w.onorm = normalize_for_match(text[w.ostart:w.oend]).strip("\"“”«»„'()[]")
+        for w in ws:  # interned: a long article repeats the same forms many times
+            w.norm = intern(normalize_for_match(w.text))
+            w.nlemma = intern(normalize_for_match(w.lemma or w.text))
+            w.onorm = intern(normalize_for_match(text[w.ostart:w.oend]).strip("\"“”«»„'()[]"))
 
 
 class StanzaBuilder:
@@ -172,6 +172,15 @@ class StanzaBuilder:
         self.sents: list[Sent] = []
         self._para = 0
         self._prev_end: int | None = None
+        self._feats_seen: dict[str, dict[str, str]] = {"": {}}
+
+    def _feats(self, feats: str | None) -> dict[str, str]:
+        """The FEATS dict; equal FEATS share one (read-only) dict, which saves memory on long articles."""
+        key = feats or ""
+        d = self._feats_seen.get(key)
+        if d is None:
+            d = self._feats_seen[key] = dict(f.split("=", 1) for f in key.split("|"))
+        return d
 
     def add(self, doc: Any, offset: int = 0) -> None:
         """Add the sentences of ``doc``, a parse of ``clean.text[offset:…]``."""
@@ -196,9 +205,9 @@ class StanzaBuilder:
                     space_after = False
                 for w, (cs, ce) in zip(tok.words, spans):
                     os_, oe = clean.span(cs, ce)
-                    feats = {intern(k): intern(v) for k, v in (f.split("=", 1) for f in w.feats.split("|"))} \
-                        if w.feats else {}
-                    words.append(Word(i=len(words), text=w.text, lemma=w.lemma or w.text, upos=intern(w.upos or "X"),
+                    feats = self._feats(w.feats)
+                    words.append(Word(i=len(words), text=intern(w.text), lemma=intern(w.lemma or w.text),
+                                      upos=intern(w.upos or "X"),
                                       xpos=intern(w.xpos or "_"), feats=feats, head=(w.head or 0) - 1,
                                       deprel=intern(w.deprel or "dep"), start=os_, end=oe, token=ti,
                                       space_after=space_after))
@@ -222,7 +231,10 @@ def from_stanza(doc: Any, clean: "CleanText", model: str = "") -> ParsedDoc:
 
 
 def _align(text: str, pos: int, form: str) -> tuple[int, int] | None:
-    """Find ``form`` in ``text`` at or shortly after ``pos`` (diacritic-insensitive)."""
+    """Find ``form`` in ``text`` at or shortly after ``pos`` (insensitive to diacritics, tatweel
+    and the marks the cleaner drops)."""
+    from .clean import DROP_RE
+
     while pos < len(text) and text[pos].isspace():
         pos += 1
     if text.startswith(form, pos):
@@ -234,7 +246,7 @@ def _align(text: str, pos: int, form: str) -> tuple[int, int] | None:
         ch = text[j]
         if ch == target[k]:
             k += 1
-        elif not (strip_diacritics(ch) == "" or ch == "\u0640" or ch in "\u200e\u200f\u200b"):
+        elif not (strip_diacritics(ch) == "" or ch == "\u0640" or DROP_RE.match(ch)):
             break
         j += 1
     if k == len(target) and target:
@@ -382,11 +394,25 @@ def _check_structure(tl: Any, n: int) -> None:
             j = heads[j]
 
 
+def _match_key(s: str) -> str:
+    """What a token's form and its span in the text must share: the lexicon key without the
+    characters the cleaner drops (bidi and zero-width marks, lone surrogates)."""
+    from .clean import DROP_RE
+
+    return normalize_for_match(DROP_RE.sub("", s))
+
+
+def _form_fits(span_text: str, form: str) -> bool:
+    a, b = _match_key(span_text), _match_key(form)
+    # a ligature (ﷺ) stands for several words; each of them maps to the one character
+    return a == b or (bool(b) and b in a and any("\ufb50" <= ch <= "\ufeff" for ch in span_text))
+
+
 def _token_span(text: str, pos: int, tok: Any) -> tuple[int, int] | None:
     misc = tok["misc"] or {}
     try:
         s, e = int(misc["start_char"]), int(misc["end_char"])
-        if 0 <= s <= e <= len(text) and normalize_for_match(text[s:e]) == normalize_for_match(tok["form"]):
+        if 0 <= s <= e <= len(text) and _form_fits(text[s:e], tok["form"]):
             return s, e
     except (KeyError, ValueError, TypeError):
         pass

@@ -153,3 +153,18 @@ def test_cache_command(monkeypatch, tmp_path, capsys):
     assert main(["cache", "--clear"]) == 0
     assert "removed 1 cached parse" in capsys.readouterr().out
     assert cache.entries() == []
+
+
+@pytest.mark.parametrize("text", [
+    "وقال ر\ufeffويترز إن الاجتماع سيعقد غدا في القاه\u200cرة.",             # zero-width marks inside words
+    "وأضاف السف\u2067ير أن الم\u202bفاوضات وصلت إلى طريق مسدود.",              # bidi isolates and embeddings
+    "ﻭﻗﺎﻝ ﺍﻟﺴﻔﻴﺮ ﺇﻥ ﺍﻻﺟﺘﻤﺎﻉ ﺳﻴﻌﻘﺪ ﻏﺪﺍ. ﷻ",                                   # presentation forms and a ligature
+])
+def test_odd_characters_round_trip_through_the_cache(text):
+    """A text with marks the cleaner drops, or with ligatures, is a cache hit the second time."""
+    from claimkit.pipeline import prepare
+
+    first = claimkit.analyze(text)
+    prep = prepare(text, model=parsing.model_identity())
+    assert prep.parsed is not None, "the stored parse did not load back"
+    assert claimkit.analyze(text).to_dicts() == first.to_dicts()
