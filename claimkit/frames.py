@@ -773,7 +773,8 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
             k, kind = cue_last_unit + 1, "comma"
         elif cue.kind == "verb" and cue.entry and cue.entry.lemma in fact_prepositions() and \
                 (about := _about_fact(sent, units, cue_last_unit, fact_prepositions()[cue.entry.lemma])) is not None:
-            return _revealed_fact(sent, cue, units, cu, cue_last_unit, cue_span, text, ev, *about)
+            return _object_frame(sent, cue, units, cu, cue_last_unit, cue_span, text, ev, *about,
+                                 "a state of affairs {} after the cue's preposition")
         elif "o" not in frames or kind == "q":
             return None
         else:
@@ -947,14 +948,20 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     obj_head = sent.words[units[k].first].norm if not units[k].punct else ""
     if strip_article(obj_head) in performatives() or strip_article(obj_head).rstrip("ا") in performatives():
         return None  # أعلن الاستقلال، توقع اتفاقية: a performative act, not a claim
-    end = content_end(sent, units, k)
-    r = _trim(units, k, end)
+    return _object_frame(sent, cue, units, cu, cl, cue_span, text, ev, k, k, "object phrase {} of the cue")
+
+
+def _object_frame(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int], text: str,
+                  ev: list[str], gap_end: int, k: int, why: str) -> Frame | None:
+    """A frame whose content is an object phrase starting at unit ``k`` (mode nominal); the source
+    is looked for between the cue and ``gap_end``. ``why`` explains it, «first word…» filled in."""
+    r = _trim(units, k, content_end(sent, units, k))
     if not r:
         return None
     a, b = r
-    ev.append(f"object phrase «{text[units[a].start:units[a].end]}…» of the cue → nominal content")
+    ev.append(why.format(f"«{text[units[a].start:units[a].end]}…»") + " → nominal content")
     frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
-    _fill_source(sent, cue, units, cu, cl, k, frame, text)
+    _fill_source(sent, cue, units, cu, cl, gap_end, frame, text)
     return frame
 
 
@@ -977,19 +984,6 @@ def _about_fact(sent: Sent, units: list[Unit], cl: int, prep: str) -> tuple[int,
         if prep == "ب" and not u.punct and u.norm.startswith("ب") and strip_article(u.norm[1:]) in facts:
             return j, j
     return None
-
-
-def _revealed_fact(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int], text: str,
-                   ev: list[str], gap_end: int, k: int) -> Frame | None:
-    """A revealed fact as an object phrase (mode nominal): كشف الوزير النقاب عن فضيحة…"""
-    r = _trim(units, k, content_end(sent, units, k))
-    if not r:
-        return None
-    a, b = r
-    ev.append(f"«عن» + a state of affairs «{text[units[a].start:units[a].end]}…» after a reveal cue → nominal content")
-    frame = Frame(cue, cue_span, "nominal", (units[a].start, units[b - 1].end), evidence=ev)
-    _fill_source(sent, cue, units, cu, cl, gap_end, frame, text)
-    return frame
 
 
 def _stated_in(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int],

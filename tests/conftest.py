@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -39,16 +41,36 @@ def gold_path(name: str) -> Path:
     return shared_path("gold", name)
 
 
+@contextmanager
+def env_var(name: str, value: str) -> Iterator[None]:
+    """Set an environment variable for the duration of a block, then restore it."""
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def assert_spans_slice_back(text: str, analysis) -> None:
+    """Every cue, content, source and sentence span of ``analysis`` slices back to ``text``."""
+    for c in analysis.records:
+        assert text[c.cue_start:c.cue_end] == c.cue
+        assert text[c.content_start:c.content_end] == c.content
+        if c.source_start is not None:
+            assert text[c.source_start:c.source_end] == c.source
+    for s in analysis.sentence_spans:
+        assert text[s.start:s.end] == s.text
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_cache(tmp_path_factory):
     """Each test session gets its own parse cache, so tests never depend on a user's cache."""
-    old = os.environ.get("CLAIMKIT_CACHE_DIR")
-    os.environ["CLAIMKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
-    yield
-    if old is None:
-        os.environ.pop("CLAIMKIT_CACHE_DIR", None)
-    else:
-        os.environ["CLAIMKIT_CACHE_DIR"] = old
+    with env_var("CLAIMKIT_CACHE_DIR", str(tmp_path_factory.mktemp("parse-cache"))):
+        yield
 
 
 def load_jsonl(path: Path) -> list[dict]:

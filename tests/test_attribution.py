@@ -9,15 +9,12 @@ from __future__ import annotations
 import pytest
 
 import claimkit
+from conftest import assert_spans_slice_back
 
 
 def claims(text: str) -> list:
     a = claimkit.analyze(text)
-    for c in a.records:   # every span slices back to the text
-        assert text[c.cue_start:c.cue_end] == c.cue
-        assert text[c.content_start:c.content_end] == c.content
-        if c.source_start is not None:
-            assert text[c.source_start:c.source_end] == c.source
+    assert_spans_slice_back(text, a)
     return list(a.records)
 
 

@@ -28,6 +28,7 @@ from claimkit import parsing  # noqa: E402
 from claimkit.cli import main  # noqa: E402
 from claimkit.distributed import FAILURES_NAME, analyze_to_parquet, read_claims  # noqa: E402
 from claimkit.writers import RecordWriter  # noqa: E402
+from conftest import env_var  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT.parent / "shared" / "gold"
@@ -51,13 +52,8 @@ def _local_cluster(n: int, **kw) -> LocalCluster:
 @pytest.fixture(scope="module")
 def cache_dir(tmp_path_factory):
     """A parse cache of this module's own, set before any worker starts (workers inherit it)."""
-    old = os.environ.get("CLAIMKIT_CACHE_DIR")
-    os.environ["CLAIMKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("dask-cache"))
-    yield
-    if old is None:
-        os.environ.pop("CLAIMKIT_CACHE_DIR", None)
-    else:
-        os.environ["CLAIMKIT_CACHE_DIR"] = old
+    with env_var("CLAIMKIT_CACHE_DIR", str(tmp_path_factory.mktemp("dask-cache"))):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import claimkit
-from conftest import gold_path, shared_path
+from conftest import assert_spans_slice_back, gold_path, shared_path
 
 
 def only_claim(text: str):
@@ -110,13 +110,7 @@ def test_seed_entities_are_linked_across_the_article(seed_analysis):
 
 
 def test_seed_offsets_slice_back(seed_analysis, seed_text):
-    for c in seed_analysis.records:
-        assert seed_text[c.cue_start:c.cue_end] == c.cue
-        assert seed_text[c.content_start:c.content_end] == c.content
-        if c.source_start is not None:
-            assert seed_text[c.source_start:c.source_end] == c.source
-    for s in seed_analysis.sentence_spans:
-        assert seed_text[s.start:s.end] == s.text
+    assert_spans_slice_back(seed_text, seed_analysis)
 
 
 def test_seed_boilerplate_is_not_parsed(seed_analysis, seed_text):
