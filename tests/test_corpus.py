@@ -10,7 +10,6 @@ import pytest
 import claimkit
 from claimkit import RECORD_KEYS, corpus, parsing
 from claimkit.cli import main
-from conftest import gold_path
 
 TEXTS = {
     "a.txt": "قال وزير الخارجية المصري سامح شكري إن بلاده تدعم الحل السياسي في ليبيا.\n\n"
