@@ -50,8 +50,8 @@ PRONOUN_SUBJECTS = {"هو", "هي", "هم", "هما", "هن"}
 MAX_GAP = 22
 #: Prepositions after which a cue-like word is a verbal noun (في رده، بعد إعلانه), not a verb.
 SETTING_PREPS = {"في", "ب", "ل", "على", "علي", "الى", "الي", "من", "عن", "بعد", "قبل", "خلال", "اثناء", "عقب"}
-#: Extra reach when a relative clause stands in that gap ("وأشار فياض في رده على سؤال وجهه إليه
-#: النائب … إلى أن").
+#: Extra reach when a relative clause stands in that gap ("وأوضح الوزير في رده على سؤال طرحه عليه
+#: أحد النواب عن دائرة … إلى أن").
 RELATIVE_EXTRA_GAP = 12
 #: Hedge predicates that open a new coordinated clause ("، ومن المنتظر أن…") and end the content.
 CLAUSE_OPENERS = {("من", "المنتظر"), ("من", "المقرر"), ("من", "المتوقع"), ("من", "المرجح"), ("من", "المحتمل")}

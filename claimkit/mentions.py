@@ -1,8 +1,8 @@
 """Named mentions anywhere in an article: a personal name with the titles written around it.
 
-News introduces a person once with name and titles ("الرئيس الموريتاني معاوية ولد سيدي أحمد
-الطايع", "أحمد ماهر وزير الخارجية"), often in a sentence that is not itself a claim, and then
-quotes them by title alone ("وأكد الرئيس الموريتاني أن…", "وكشف وزير الخارجية أن…"). Linking
+News introduces a person once with name and titles ("رئيس الوزراء سامي ولد عبد الله",
+"كريم ناصر وزير الخارجية"), often in a sentence that is not itself a claim, and then
+quotes them by title alone ("وأكد رئيس الوزراء أن…", "وكشف وزير الخارجية أن…"). Linking
 (``linking.py``) uses these mentions so that a title refers to the person it was given to.
 
 Method: every title noun of ``data/source_nouns.tsv`` (title-*, official) opens a window of
@@ -129,7 +129,7 @@ def find_mentions(text: str, sents: list[Sent]) -> list[Mention]:
             if nw and nw[0] > i and nw not in seen and _tagged(sent, nw):
                 seen.add(nw)
                 desc, poss = descriptor(sent, i, nw[0] - 1)
-                after = nw[1] + 1   # a second title in apposition: الدكتور فاروق العقدة محافظ البنك المركزي
+                after = nw[1] + 1   # a second title in apposition: الدكتور سامر الحلبي محافظ البنك المركزي
                 if after < len(sent.words) and is_title(sent.words[after].norm):
                     more, p2 = descriptor(sent, after, _window_end(sent, after))
                     desc, poss = desc | more, poss or p2

@@ -145,7 +145,7 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
 
     Only the part before a relative clause, a parenthesis or a comma is searched. Among
     several name runs the one at the head wins, then the first one that follows a title
-    (الشيخ محمد بن راشد آل مكتوم ولي عهد دبي → the first run; دبي is a genitive), else the last.
+    (الأمير خالد بن حمد آل ثاني ولي عهد الدوحة → the first run; دبي is a genitive), else the last.
     """
     last = _name_scope(sent, first, last)
     runs: list[list[int]] = []

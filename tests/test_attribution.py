@@ -61,7 +61,7 @@ def test_source_spans_stop_where_the_source_ends(text, cue, source):
 # 4. A title with a name: the name is the entity, later titles link to it ----------------------
 @pytest.mark.parametrize("text, cue, entity, source_type", [
     ("وقال مدرب الفريق البرازيلي ماركوس إن اللاعبين جاهزون للمباراة.", "وقال", "ماركوس", "person"),
-    ("أكد ولي العهد الشيخ محمد بن راشد آل مكتوم أن الاستثمار سيتضاعف.", "أكد", "محمد بن راشد آل مكتوم", "person"),
+    ("أكد ولي العهد الأمير خالد بن حمد آل ثاني أن الاستثمار سيتضاعف.", "أكد", "خالد بن حمد آل ثاني", "person"),
     ("وأكد وزير الخارجية أحمد سالم أن المحادثات مثمرة. وأضاف الوزير أن اللقاء القادم في القاهرة.",
      "وأضاف", "أحمد سالم", "person"),
 ])
@@ -71,17 +71,17 @@ def test_titles_and_names(text, cue, entity, source_type):
 
 
 def test_a_second_title_in_apposition_describes_the_person_too():
-    text = ("التقى الدكتور فاروق العقدة محافظ البنك المركزي وفدا من المستثمرين. "
+    text = ("التقى الدكتور سامر الحلبي محافظ البنك المركزي وفدا من المستثمرين. "
             "وقال محافظ البنك المركزي إن أسعار الفائدة ستبقى دون تغيير.")
     c = by_cue(text)["وقال"]
-    assert (c.entity, c.source_type) == ("فاروق العقدة", "person")
+    assert (c.entity, c.source_type) == ("سامر الحلبي", "person")
 
 
 def test_a_title_refers_to_the_person_introduced_in_a_sentence_without_a_claim():
-    text = ("استقبل الرئيس الموريتاني أحمد ولد سالم وفدا من رجال الأعمال في نواكشوط. "
-            "وأكد الرئيس الموريتاني أن بلاده تشجع الاستثمار الأجنبي.")
-    c = by_cue(text)["وأكد"]
-    assert (c.source, c.entity, c.source_type) == ("الرئيس الموريتاني", "أحمد ولد سالم", "person")
+    text = ("استقبل الرئيس السنغالي أحمد ولد سالم وفدا من رجال الأعمال في داكار. "
+            "وشدد الرئيس السنغالي على أن بلاده تشجع الاستثمار الأجنبي.")
+    c = by_cue(text)["وشدد"]
+    assert (c.source, c.entity, c.source_type) == ("الرئيس السنغالي", "أحمد ولد سالم", "person")
     assert "titled mention" in c.explain() or "refers back" in c.explain()
 
 

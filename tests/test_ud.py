@@ -50,8 +50,8 @@ def test_split_where_paragraph_numbers_start_again():
 
 
 def test_outlet_from_the_dateline():
-    assert ud.outlet_of("", "عنوان\nبغداد ١٥-٧ (اف ب) - توجهت") == "AFP"
-    assert ud.outlet_of("", "عنوان\nالقاهرة -» الحياة «- توقع الوزير") == "Al-Hayat"
+    assert ud.outlet_of("", "عنوان\nعمان ٣-٩ (اف ب) - أعلنت") == "AFP"
+    assert ud.outlet_of("", "عنوان\nبيروت -» الحياة «- أعلن المدير") == "Al-Hayat"
     assert ud.outlet_of("", "دبي ٣ مايو / شينخوا / افتتحت") == "Xinhua"
     # "الحياة" (life) as an ordinary word is not a dateline
     assert ud.outlet_of("", "تعود إلى نشوء الحياة الحضرية") == ud.UNIDENTIFIED
