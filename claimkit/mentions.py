@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .lexicon import noun_type, strip_article
 from .normalize import normalize_name
-from .source_types import FUNCTION_WORDS, NAME_LINKS, _continues_name, is_name_word, name_words
+from .source_types import FUNCTION_WORDS, NAME_LINKS, continues_name, is_name_word, name_words
 from .treebank import Sent
 
 #: Largest number of words from a title to the name it introduces.
@@ -138,7 +138,7 @@ def find_mentions(text: str, sents: list[Sent]) -> list[Mention]:
             # a name right before the title: "أحمد ماهر وزير الخارجية"
             j = i - 1
             while j >= 0 and (is_name_word(sent, sent.words[j]) or
-                              _continues_name(sent, sent.words[j]) and j > 0 and is_name_word(sent, sent.words[j - 1])):
+                              continues_name(sent, sent.words[j]) and j > 0 and is_name_word(sent, sent.words[j - 1])):
                 j -= 1
             if j < i - 1 and (j < 0 or not is_title(sent.words[j].norm)):
                 nw = name_words(sent, j + 1, i - 1)

@@ -77,11 +77,11 @@ def _trim_run(sent: Sent, run: list[int]) -> list[int]:
             tagged.append(tagged[-1] + 1)   # سامي نصر: an untagged surname the tree attaches to the name
         for k in range(tagged[0] + 1, tagged[-1]):
             w = sent.words[run[k]]
-            if w.upos not in ("X", "PROPN") and w.norm not in NAME_LINKS and not _continues_name(sent, w):
+            if w.upos not in ("X", "PROPN") and w.norm not in NAME_LINKS and not continues_name(sent, w):
                 return _trim_run(sent, run[:k])   # بوش | خطاب | كلينتون: a common noun between two names
 
         end = tagged[-1] + 1
-        while end < len(run) and _continues_name(sent, sent.words[run[end]]):
+        while end < len(run) and continues_name(sent, sent.words[run[end]]):
             end += 1   # العقيد أحمد المسماري: a family name with the article closes the name
         return run[:end]
     limit = 3 if any(sent.words[i].norm in NAME_LINKS for i in run[:3]) else 2
@@ -115,7 +115,7 @@ def _is_article_surname(sent: Sent, w: Word) -> bool:
         not prev.norm.startswith("ال") and ends_phrase
 
 
-def _continues_name(sent: Sent, w: Word) -> bool:
+def continues_name(sent: Sent, w: Word) -> bool:
     """Does ``w`` continue a name begun before it: a family name with the article (أيمن الصفدي),
     the family word آل (محمد بن راشد آل مكتوم; normalised like the article), or the second part
     of a compound name after عبد/أبو/بن (عبد الفتاح، أبو الغيط)?"""
@@ -152,7 +152,7 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     cur: list[int] = []
     for i in range(first, last + 1):
         w = sent.words[i]
-        if is_name_word(sent, w) or cur and _continues_name(sent, w):
+        if is_name_word(sent, w) or cur and continues_name(sent, w):
             cur.append(i)
         else:
             if cur:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 import claimkit
 from claimkit.clean import check_text, clean
 from claimkit.normalize import normalize_for_match, normalize_name, strip_diacritics
+from conftest import assert_spans_slice_back
 
 ROOT_SEED = __import__("pathlib").Path(__file__).resolve().parent.parent / "seeds" / "libya_haftar_moscow_2016.ar.txt"
 SENTENCE = "وأضاف السفير لوكالة الأنباء أن الاجتماع سيعقد غدا في القاهرة."
@@ -158,16 +159,6 @@ def _fuzz_module():
     return mod
 
 
-def _slices_back(text, analysis):
-    for c in analysis.records:
-        assert text[c.cue_start:c.cue_end] == c.cue
-        assert text[c.content_start:c.content_end] == c.content
-        if c.source_start is not None:
-            assert text[c.source_start:c.source_end] == c.source
-    for s in analysis.sentence_spans:
-        assert text[s.start:s.end] == s.text
-
-
 def _nfkc_claims(analysis):
     import unicodedata
 
@@ -188,7 +179,7 @@ def test_presentation_forms_give_the_same_claims_as_normal_text():
     assert not any("\u0621" <= ch <= "\u064a" for ch in pdf)  # no ordinary Arabic letter left
     a, b = claimkit.analyze(normal), claimkit.analyze(pdf)
     assert len(a.records) == 3 and _nfkc_claims(b) == _nfkc_claims(a)
-    _slices_back(pdf, b)
+    assert_spans_slice_back(pdf, b)
 
 
 def test_some_lines_in_presentation_forms_are_not_dropped():
@@ -198,7 +189,7 @@ def test_some_lines_in_presentation_forms_are_not_dropped():
     a = claimkit.analyze(mixed)
     assert len(a.records) == 3
     assert normalize_for_match(a.records[1].source).startswith("وزير")
-    _slices_back(mixed, a)
+    assert_spans_slice_back(mixed, a)
 
 
 def test_ligatures_fold_and_map_back_to_one_character():
@@ -220,7 +211,7 @@ def test_lone_surrogates_give_a_result_not_a_unicode_error(text, tmp_path):
     first = claimkit.analyze(text)
     again = claimkit.analyze(text)  # from the cache
     assert again.to_dicts() == first.to_dicts()
-    _slices_back(text, first)
+    assert_spans_slice_back(text, first)
     out = tmp_path / "claims.jsonl"
     write_records(first.to_dicts(), out)
     assert [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()] == first.to_dicts()
@@ -266,7 +257,7 @@ def test_crlf_file_offsets_point_into_the_file_as_read_with_newline_empty(tmp_pa
         as_read = f.read()
     a = analyze_file(path)
     assert a.text == as_read and len(a.records) == 3
-    _slices_back(as_read, a)
+    assert_spans_slice_back(as_read, a)
     assert _nfkc_claims(a) == _nfkc_claims(claimkit.analyze(lf))
 
 
