@@ -42,7 +42,7 @@ from .frames import Frame
 from .lexicon import noun_type, strip_article
 from .mentions import descriptor, find_mentions, is_title, role_matches, stem
 from .normalize import normalize_name, strip_conjunction
-from .source_types import NAME_SCOPE_STOPS, head_word, is_name_word, name_words, source_type
+from .source_types import head_word, is_name_word, name_scope, name_words, source_type
 from .treebank import Sent
 
 #: How many sentences back a dropped subject may find its antecedent.
@@ -176,7 +176,7 @@ class Linker:
         nw = name_words(sent, first, last)
         number = _noun_number(sent, first, last)
         head = head_word(sent, first, last)
-        scope = _role_scope(sent, first, last)
+        scope = name_scope(sent, first, last)   # titles, like names, stop before a relative clause
         roles, possessed = descriptor(sent, first, scope)
         if nw and stype == "person":
             name = self.text[sent.words[nw[0]].ostart:sent.words[nw[1]].oend]
@@ -340,14 +340,6 @@ def _definite(sent: Sent, i: int) -> bool:
         return True
     nxt = sent.words[i + 1] if i + 1 < len(sent.words) else None
     return nxt is not None and nxt.norm.startswith("ال") and nxt.upos in ("NOUN", "PROPN", "X")
-
-
-def _role_scope(sent: Sent, first: int, last: int) -> int:
-    """The title part of a source phrase: up to a relative clause, a comma or a parenthesis."""
-    for i in range(first + 1, last + 1):
-        if sent.words[i].norm in NAME_SCOPE_STOPS or sent.words[i].text in ("(", "،", ","):
-            return i - 1
-    return last
 
 
 def _source_like(sent: Sent, first: int, last: int) -> bool:

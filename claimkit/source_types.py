@@ -132,8 +132,9 @@ def continues_name(sent: Sent, w: Word) -> bool:
 NAME_SCOPE_STOPS = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "الا", "(", "وهو", "وهي"}
 
 
-def _name_scope(sent: Sent, first: int, last: int) -> int:
-    """Last word index of the part of a source phrase that can hold the speaker's name."""
+def name_scope(sent: Sent, first: int, last: int) -> int:
+    """Last word index of the part of a source phrase that can hold the speaker's name and titles:
+    up to a relative clause, a parenthesis or a comma."""
     for i in range(first + 1, last + 1):
         if sent.words[i].norm in NAME_SCOPE_STOPS or sent.words[i].text in ("(", "،", ","):
             return i - 1
@@ -147,7 +148,7 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     several name runs the one at the head wins, then the first one that follows a title
     (الأمير خالد بن حمد آل ثاني ولي عهد الدوحة → the first run; دبي is a genitive), else the last.
     """
-    last = _name_scope(sent, first, last)
+    last = name_scope(sent, first, last)
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in range(first, last + 1):
