@@ -9,7 +9,13 @@ A cue candidate becomes a claim only when the sentence shows reported content
   quotation ending just before a post-posed cue ("…"، قال فلان);
 * ``o`` frame — a propositional object (أكد دعم مصر، متهما الجماعات بـ…), for the verbs
   the lexicon marks with ``o``;
-* source phrases (بحسب، وفقا لـ) need a source-like noun phrase after them.
+* source phrases (بحسب، وفقا لـ) need a source-like noun phrase after them;
+* document phrases (جاء في البيان أن…، جاء فيه:) take the document as the source;
+* a fact after a preposition (كشف عن وجود…، اعترف بعدم…) for the cues of ``fact_prepositions.tsv``.
+
+Rejected: أن governed by a noun of wishing (أمله في أن), relative ما before the cue, participles
+that are adjectives (رقابة مشددة) or predicates (ليس مستبعدا), performative and signing objects.
+The source phrase itself is found in ``subjects.py``.
 
 The search is linear over orthographic words, with the dependency tree as a second
 opinion (an ``obj`` child for nominal content, an ``nsubj`` before the cue for
@@ -22,30 +28,19 @@ content spans several sentences of the parser, and discontinuous sources.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .cues import Cue, match_participle, match_verb
-from .lexicon import load, load_pairs, noun_type, strip_article, word_list
+from .frame_words import (CLOSE_QUOTES, COMMAS, COMP_PREPS, COMP_RE, NON_COMP_BEFORE, OPEN_QUOTES, RELATIVES,
+                          STOP_PUNCT, definite_noun, fact_prepositions, has_finite_verb, non_report_nouns, noun_forms,
+                          performatives, possessed_noun, propositional_nouns, sentence_end, trim)
+from .lexicon import load, noun_type, strip_article
 from .normalize import strip_conjunction
-from .source_types import is_name_word
+from .subjects import (after_named_subject, clean_subject, find_channel, is_apposition, is_source_like, np_end,
+                       pronominal, skip_time, subject_before, subject_in_gap)
 from .treebank import Sent
-from .units import ABBREVIATION_DOT, Unit, unit_of_word, units_of
+from .units import Unit, unit_of_word, units_of
 
-#: Complementizer orthographic words (normalised): أن/إن with optional ب and pronoun.
-COMP_RE = re.compile(r"^[وف]?ب?ان(ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")
-#: Words before أن that make it a temporal or purpose conjunction, not a complementizer (بعد أن).
-NON_COMP_BEFORE = {"بعد", "قبل", "منذ", "رغم", "بالرغم", "حتي", "دون", "بدون", "بدلا", "لاجل", "كي", "ريثما", "الا",
-                   "سبق"}   # سبق أن: "had previously"
-#: Prepositions that may sit between a cue and its complementizer (شدد على أن، أشار إلى أن).
-COMP_PREPS = {"على", "علي", "الى", "الي", "من", "ب"}
-OPEN_QUOTES = '"“«„‘\''
-CLOSE_QUOTES = '"”»“’\''
-STOP_PUNCT = {".", "!", "؟", "?", ";", "؛"}
-COMMAS = {",", "،"}
-RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "اللايي", "اللذان", "اللتان"}
-PRONOUN_SUBJECTS = {"هو", "هي", "هم", "هما", "هن"}
 #: Largest number of orthographic words between a cue and its complementizer.
 MAX_GAP = 22
 #: Prepositions after which a cue-like word is a verbal noun (في رده، بعد إعلانه), not a verb.
@@ -55,37 +50,6 @@ SETTING_PREPS = {"في", "ب", "ل", "على", "علي", "الى", "الي", "م
 RELATIVE_EXTRA_GAP = 12
 #: Hedge predicates that open a new coordinated clause ("، ومن المنتظر أن…") and end the content.
 CLAUSE_OPENERS = {("من", "المنتظر"), ("من", "المقرر"), ("من", "المتوقع"), ("من", "المرجح"), ("من", "المحتمل")}
-
-
-@lru_cache(maxsize=1)
-def temporal_words() -> frozenset[str]:
-    return frozenset(strip_article(w) for w in word_list("temporal.txt"))
-
-
-@lru_cache(maxsize=1)
-def context_nouns() -> frozenset[str]:
-    return frozenset(word_list("context_nouns.txt"))
-
-
-@lru_cache(maxsize=1)
-def propositional_nouns() -> frozenset[str]:
-    return frozenset(strip_article(w) for w in word_list("propositional_nouns.txt"))
-
-
-@lru_cache(maxsize=1)
-def fact_prepositions() -> dict[str, str]:
-    """Cue lemma → the preposition that introduces its fact (``data/fact_prepositions.tsv``)."""
-    return {lemma: prep for lemma, prep in load_pairs("fact_prepositions.tsv")}
-
-
-@lru_cache(maxsize=1)
-def non_report_nouns() -> frozenset[str]:
-    return frozenset(strip_article(w) for w in word_list("non_report_nouns.txt"))
-
-
-@lru_cache(maxsize=1)
-def performatives() -> frozenset[str]:
-    return frozenset(strip_article(w) for w in word_list("performatives.txt"))
 
 
 @dataclass
@@ -102,11 +66,6 @@ class Frame:
     anchor: int | None = None          # participles: the word whose subject speaks
     source_words: tuple[int, int] | None = None   # first/last word index of the source
     evidence: list[str] = field(default_factory=list)
-
-
-def _has_finite_verb(sent: Sent, u: Unit) -> bool:
-    return any(sent.words[i].upos == "VERB" and sent.words[i].feat("VerbForm") not in ("Part", "Ger")
-               for i in range(u.first, u.last + 1))
 
 
 def _participle_entry(sent: Sent, u: Unit):
@@ -132,14 +91,6 @@ def _cue_at(sent: Sent, u: Unit) -> str:
     return ""
 
 
-def _sentence_end(units: list[Unit], k: int) -> int:
-    """Index of the unit that ends the sentence's clause material starting at ``k``."""
-    j = k
-    while j < len(units) and not (units[j].punct and units[j].norm in STOP_PUNCT and j > k):
-        j += 1
-    return j
-
-
 def content_end(sent: Sent, units: list[Unit], k: int) -> int:
     """Index (exclusive) of the last unit of a content that starts at unit ``k``.
 
@@ -148,7 +99,7 @@ def content_end(sent: Sent, units: list[Unit], k: int) -> int:
     source phrase ("، بحسب…").
     """
     lex = load()
-    end = _sentence_end(units, k)
+    end = sentence_end(units, k)
     j = k + 1
     quote_depth = 0
     while j < end:
@@ -189,15 +140,6 @@ def _introduces_clause(units: list[Unit], j: int) -> bool:
     return k < len(units) and bool(COMP_RE.match(units[k].norm))
 
 
-def _trim(units: list[Unit], a: int, b: int) -> tuple[int, int] | None:
-    """Unit range [a, b) without leading/trailing punctuation (quotes handled by the caller)."""
-    while a < b and units[a].punct and units[a].norm not in OPEN_QUOTES:
-        a += 1
-    while b > a and units[b - 1].punct and units[b - 1].norm not in CLOSE_QUOTES:
-        b -= 1
-    return (a, b) if a < b else None
-
-
 def _strip_wrapping_quotes(text: str, units: list[Unit], a: int, b: int) -> tuple[int, int]:
     """Drop quotation marks that wrap the whole content (inner quoted fragments stay)."""
     if b - a >= 2 and units[a].punct and units[a].norm in OPEN_QUOTES and units[b - 1].punct \
@@ -208,7 +150,7 @@ def _strip_wrapping_quotes(text: str, units: list[Unit], a: int, b: int) -> tupl
     elif units[a].punct and units[a].norm in OPEN_QUOTES and not any(
             u.punct and u.norm in CLOSE_QUOTES for u in units[a + 1:b]):
         a += 1
-    r = _trim(units, a, b)
+    r = trim(units, a, b)
     return r or (a, b)
 
 
@@ -236,308 +178,11 @@ def _quoted_speech(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
         names_only = words and all(all(sent.words[i].upos in ("X", "PROPN") for i in range(w.first, w.last + 1))
                                    for w in words)
         naming = before is not None and (noun_type(before.norm) in ("organization", "media", "document")
-                                         or _noun_forms(before.norm) & NAMING_NOUNS)
+                                         or noun_forms(before.norm) & NAMING_NOUNS)
         if words and not names_only and not (naming and len(words) <= 4):
             return True
         k = end + 1
     return False
-
-
-def _is_source_like(sent: Sent, units: list[Unit], a: int, b: int) -> bool:
-    """Does units [a, b) name something that can speak: a source noun (after quantifiers such
-    as العديد من) or a name? "وفقا للقانون", "حسب الحاجة" do not."""
-    for u in units[a:b]:
-        if u.punct:
-            continue
-        t = noun_type(u.norm)
-        if t == "quantifier" or u.norm == "من":
-            continue
-        return bool(t) or any(sent.words[i].upos in ("X", "PROPN") for i in range(u.first, u.last + 1))
-    return False
-
-
-def _np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool = False) -> int:
-    """End (exclusive) of a noun phrase starting at unit ``a``: stops at punctuation,
-    a finite verb, a complementizer, time words, setting phrases, a demonstrative, a
-    second definite noun (الرئيس | المعارضة: a definite noun cannot head an idafa), and
-    with ``stop_at_an`` at عن (نقلت وكالة X | عن مصادر…)."""
-    j = a
-    temporal = temporal_words()
-    while j < limit:
-        u = units[j]
-        if u.punct and u.norm == ABBREVIATION_DOT:
-            j += 1   # د. أحمد الحكيم
-            continue
-        if u.punct:
-            if u.norm in COMMAS and j + 1 < limit and _is_title(units[j + 1]):
-                j += 1
-                continue
-            if u.norm in COMMAS and j > a:
-                close = _closing_apposition(sent, units, j, limit)
-                if close is not None:
-                    return close   # المتحدث باسم الأمم المتحدة، ستيفان دوجاريك، | أن…
-            if u.norm in OPEN_QUOTES + CLOSE_QUOTES and j > a:
-                # a quoted name inside the phrase (جريدة "سانت لويس…") is kept
-                close = next((m for m in range(j + 1, min(limit, j + 8)) if units[m].punct
-                              and units[m].norm in CLOSE_QUOTES), None)
-                if close is not None and u.norm in OPEN_QUOTES:
-                    j = close + 1
-                    continue
-            break
-        if j > a and (COMP_RE.match(u.norm) or u.norm in ("ان",)):
-            break
-        if j > a and _has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
-            break
-        if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")
-                      or u.norm in DEMONSTRATIVES or u.norm == "عن" and (stop_at_an or
-                                                                       not _takes_an(sent, units[j - 1]))):
-            # نقلت وكالة X عن مصادر…: the agency is the source; هذه/ذلك opens another phrase
-            break
-        if j > a and u.norm in ("في", "خلال") and j + 1 < limit and \
-                (strip_article(units[j + 1].norm) in context_nouns() or _possessed(sent, units[j + 1])):
-            break   # في كلمته، في رده، في سؤاله: the setting of the statement, not the speaker
-        if j > a and u.norm in ("على", "علي", "الى", "الي") and j + 1 < limit and \
-                _noun_forms(units[j + 1].norm) & non_report_nouns():
-            break   # شدد المصدر | على ضرورة…
-        if j > a and _possessed(sent, u) and _definite_noun(sent, units[j - 1]):
-            break   # الرئيس | دعوته: a noun with a possessive after a definite noun is the object
-        if j > a and _circumstantial(sent, u, units[j - 1]):
-            break   # الوزير | معقبا على…: an accusative ḥāl after a definite subject
-        if j > a and _channel_start(sent, units, j):
-            break
-        if j > a and _definite_noun(sent, u) and _definite_noun(sent, units[j - 1]):
-            break
-        j += 1
-    return j
-
-
-def _takes_an(sent: Sent, u: Unit) -> bool:
-    """Does ``u`` govern a following عن inside a noun phrase (نيابة عن، الصادر عن، المسؤول عن)?
-    After other words عن belongs to the verb (أعرب الوزير | عن…، تحدث الخبير | عن…)."""
-    w = sent.words[u.last]
-    return "نيابه" in u.norm or w.upos in ("ADJ", "VERB") and u.norm.startswith("ال")
-
-
-def _possessed(sent: Sent, u: Unit) -> bool:
-    """A noun with an attached possessive pronoun (كلمته، رده، سؤاله)."""
-    ws = [sent.words[i] for i in range(u.first, u.last + 1)]
-    return len(ws) >= 2 and ws[0].upos == "NOUN" and ws[-1].upos == "PRON"
-
-
-def _circumstantial(sent: Sent, u: Unit, prev: Unit) -> bool:
-    """Is ``u`` an indefinite accusative adjective/participle (معقبا، مصفقا، مبتسما) right after a
-    definite noun or a name — a ḥāl, which cannot belong to the noun phrase?"""
-    w = sent.words[u.first]
-    if u.punct or prev.punct or u.first != u.last or not u.norm.endswith("ا") or u.norm.startswith("ال"):
-        return False
-    if w.upos not in ("ADJ", "VERB", "NOUN") or w.feat("Case") not in ("Acc", "") or \
-            w.feat("Definite") not in ("Ind", ""):
-        return False
-    # the participle of a derived verb (مُفعِّلاً: معقبا، مصفقا، مبتسما) or a word the tree makes a ḥāl
-    participle_shape = u.norm.startswith("م") and len(u.norm) >= 5
-    if w.upos == "NOUN" and not (participle_shape or w.deprel in ("xcomp", "advcl") or match_participle(w)):
-        return False
-    p = sent.words[prev.last]
-    return p.norm.startswith("ال") or p.upos in ("X", "PROPN")
-
-
-def _closing_apposition(sent: Sent, units: list[Unit], j: int, limit: int) -> int | None:
-    """End of a name in apposition between two commas right before the complement:
-    the index of the closing comma, or None."""
-    m = next((k for k in range(j + 1, min(limit, j + 7)) if units[k].punct), None)
-    if m is None or units[m].norm not in COMMAS or m + 1 >= len(units) or m == j + 1:
-        return None
-    nxt = units[m + 1]
-    if not (COMP_RE.match(nxt.norm) or nxt.norm == ":"):
-        return None
-    if any(sent.words[i].upos in ("X", "PROPN") for k in range(j + 1, m) for i in range(units[k].first, units[k].last + 1)):
-        return m
-    return None
-
-
-def _definite_noun(sent: Sent, u: Unit) -> bool:
-    w = sent.words[u.first]
-    return not u.punct and u.first == u.last and u.norm.startswith("ال") and w.upos == "NOUN" \
-        and w.feat("Definite") in ("Def", "")
-
-
-def _is_apposition(sent: Sent, u: Unit) -> bool:
-    """Does unit ``u``, right after a comma, open an apposition (a title, a definite noun phrase
-    or a name: "جو ستيرنليب، رئيس منطقة…", "كوري شولمان، المساعدة الخاصة…", "دنفر، كولورادو")?"""
-    if u.punct:
-        return False
-    w = sent.words[u.first]
-    return _is_title(u) or (u.norm.startswith("ال") and w.upos in ("NOUN", "ADJ", "X", "PROPN")) or \
-        w.upos in ("X", "PROPN")
-
-
-def _is_title(u: Unit) -> bool:
-    t = noun_type(u.norm)
-    return t.startswith("title") or t == "official"
-
-
-def _channel_start(sent: Sent, units: list[Unit], j: int) -> bool:
-    """Is unit ``j`` the start of a channel (لوكالة نوفوستي، لصحيفة…، لـ"الجزيرة نت")?"""
-    u = units[j]
-    if not u.punct and u.norm == "ل" and j + 1 < len(units) and units[j + 1].punct \
-            and units[j + 1].norm in OPEN_QUOTES:
-        return True
-    if u.punct or not u.norm.startswith("ل") or len(u.norm) < 4:
-        return False
-    rest = u.norm[1:]
-    return noun_type(rest) == "media" or noun_type(strip_article(rest)) == "media" or \
-        (rest.startswith("ل") and noun_type(rest[1:]) == "media")
-
-
-def _channel(sent: Sent, units: list[Unit], a: int, b: int, text: str) -> tuple[int, int] | None:
-    """The channel span inside gap units [a, b): an outlet after لـ, written without the preposition."""
-    for j in range(a, b):
-        if _channel_start(sent, units, j) and units[j].norm == "ل":
-            close = next((m for m in range(j + 2, b) if units[m].punct and units[m].norm in CLOSE_QUOTES), None)
-            if close is not None and close > j + 2:
-                return units[j + 2].start, units[close - 1].end   # لـ"الجزيرة نت" → الجزيرة نت
-            return None
-        if _channel_start(sent, units, j):
-            u = units[j]
-            end = j + 1
-            while end < b and not units[end].punct and not COMP_RE.match(units[end].norm) and \
-                    strip_article(units[end].norm) not in temporal_words() and \
-                    not _has_finite_verb(sent, units[end]):
-                end += 1
-            start = u.start + 1
-            if text[start:start + 1] == "ـ":
-                start += 1
-            while start < units[end - 1].end and text[start].isspace():
-                start += 1
-            return start, units[end - 1].end
-    return None
-
-
-DEMONSTRATIVES = {"هذا", "هذه", "ذلك", "تلك", "هولاء", "اولئك"}
-#: Words that cannot end a subject phrase (a preposition or conjunction left dangling).
-DANGLING = {"من", "في", "على", "علي", "الى", "الي", "عن", "مع", "ب", "ل", "و", "ف", "او", "ثم", "بين"}
-
-
-def _pronominal(sent: Sent, u: Unit) -> bool:
-    """Is unit ``u`` a pronoun, a prepositional phrase or a particle + pronoun (لكنها، إنه, فيه)?"""
-    if u.norm in PRONOUN_SUBJECTS:
-        return True
-    main = [sent.words[i] for i in range(u.first, u.last + 1) if sent.words[i].upos != "CCONJ"]
-    return bool(main) and (main[0].upos == "ADP" or all(w.upos in ("PRON", "SCONJ", "PART") for w in main)
-                           or main[-1].upos == "PRON" and main[0].norm in ("لكن", "ان", "لان"))
-
-
-def _clean_subject(sent: Sent, units: list[Unit], a: int, e: int) -> tuple[int, int] | None:
-    """Trim a subject phrase: punctuation and dangling prepositions at the end; a lone
-    demonstrative ("ادعى هذه المرة أنه…") is not a subject."""
-    r = _trim(units, a, e)
-    while r and r[1] > r[0] and units[r[1] - 1].norm in DANGLING:
-        r = _trim(units, r[0], r[1] - 1)
-    if not r or all(units[m].norm in DEMONSTRATIVES for m in range(*r)):
-        return None
-    return r
-
-
-#: Time prepositions: the noun phrase after them is their object, never the speaker.
-TIME_PREPOSITIONS = {"قبل", "بعد", "خلال", "عقب", "منذ", "اثناء", "طوال"}
-
-
-def _skip_time(units: list[Unit], a: int, b: int) -> int:
-    """First unit at or after ``a`` that is not a time expression ("كما ذكر اليوم الثلاثاء
-    مسؤولون…", "أكد أول أمس…", "قال يوم 5 مايو…"): the subject may stand after it."""
-    while a < b:
-        n = units[a].norm
-        if n in TIME_PREPOSITIONS:
-            return b   # "صرح قبل أشهر عدة بأن…": a time phrase with its own object; the subject is elsewhere
-        if strip_article(n) in temporal_words() or n.isdigit() or \
-                n == "اول" and a + 1 < b and units[a + 1].norm == "امس":
-            a += 1
-        else:
-            break
-    return a
-
-
-def _subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int,
-                    cue_lemma: str = "") -> tuple[int, int] | None:
-    """Subject units [s, e) right after a verb cue, inside the gap [a, b), or None (dropped)."""
-    a = _skip_time(units, a, b)
-    if a >= b:
-        return None
-    u = units[a]
-    if u.punct or _pronominal(sent, u) or _channel_start(sent, units, a):
-        return None  # a prepositional phrase or a pronoun: no written subject here
-    if u.norm in COMP_PREPS or u.norm in ("في", "خلال", "عن", "الى", "على", "لـ", "ل"):
-        return None
-    e = _np_end(sent, units, a, b, stop_at_an=cue_lemma == "نقل")
-    # the tree can cut the subject at an object/addressee of the cue (أخبر شاهد عيان الشرطة أن)
-    for j in range(a + 1, e):
-        w = sent.words[units[j].first]
-        if w.head == cue_word and w.deprel in ("obj", "iobj") and units[j - 1].norm not in COMMAS \
-                and noun_type(units[j - 1].norm) != "quantifier" and sent.words[units[j - 1].last].upos != "ADP" \
-                and not (is_name_word(sent, w) and w.feat("Case") != "Acc"):
-            # الناشطة الحقوقية سارة حسن: a name in apposition, not an object (an object is accusative)
-            e = j
-            break
-    return _clean_subject(sent, units, a, e)
-
-
-def _subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tuple[int, int] | None:
-    """Subject-first order (المصادر قالت إن…، لكن أحد الخبراء نبه إلى أن…، إلا أن مندوبا رفيعا في
-    "أوبك" صرح…، أما فلان (٤٥ سنة)، وهو صائغ، فيرى أن…).
-
-    A topic opened by أما and resumed by ف before the cue is the subject as a whole. Else the
-    cue's ``nsubj`` just before it (a relative clause inside it allowed), or the noun phrase that
-    runs back from the cue to the clause start (sentence start, a comma, لكن/و, أن) when it
-    names something that can speak. A pronoun (لكنها تقول) leaves the subject dropped.
-    """
-    topic = _amma_topic(sent, units, cu)
-    if topic is not None:
-        return topic
-    subj = [w for w in sent.words if w.head == cue_word and w.deprel.startswith("nsubj") and w.i < cue_word]
-    a = unit_of_word(units, min(sent.subtree(subj[0].i))) if subj else None
-    if a is not None and (COMP_RE.match(units[a].norm) or units[a].norm in ("لكن", "و", "ف")):
-        a += 1
-    if a is None:
-        a = cu
-        while a > 0 and (not units[a - 1].punct or _short_quote_mark(units, a - 1, cu)) \
-                and cu - a < 8 and units[a - 1].norm not in ("لكن", "و", "ف") \
-                and not _has_finite_verb(sent, units[a - 1]) and not COMP_RE.match(units[a - 1].norm) \
-                and strip_conjunction(units[a - 1].norm) not in RELATIVES:
-            a -= 1
-        while a < cu and units[a].punct and units[a].norm in OPEN_QUOTES + CLOSE_QUOTES and not any(
-                units[m].punct and units[m].norm in CLOSE_QUOTES for m in range(a + 1, cu)):
-            a += 1
-        if a < cu and strip_conjunction(units[a].norm) in RELATIVES:
-            return None   # …والتي يزعم أنها: the noun before a relative clause is not its subject
-        if a == cu or not _is_source_like(sent, units, a, cu) or sent.words[units[a].first].upos == "ADP":
-            return None
-    relative = next((m for m in range(a, cu) if strip_conjunction(units[m].norm) in RELATIVES), None)
-    clause_end = relative if relative is not None else cu
-    if cu - a > (16 if relative is not None else 8) or \
-            any(units[m].punct and units[m].norm not in OPEN_QUOTES + CLOSE_QUOTES for m in range(a, clause_end)) or \
-            any(_has_finite_verb(sent, units[m]) for m in range(a, clause_end)) or _pronominal(sent, units[a]):
-        return None
-    return _clean_subject(sent, units, a, cu)
-
-
-def _short_quote_mark(units: list[Unit], m: int, cu: int) -> bool:
-    """Is the quotation mark at ``m`` part of a short quoted name inside a subject before the cue
-    (مندوبا رفيعا في "أوبك" صرح)? A longer quotation is reported speech, not a subject."""
-    if units[m].norm not in OPEN_QUOTES + CLOSE_QUOTES:
-        return False
-    marks = [k for k in range(max(0, m - 5), cu) if units[k].punct and units[k].norm in OPEN_QUOTES + CLOSE_QUOTES]
-    return len(marks) == 2 and marks[1] - marks[0] <= 4
-
-
-def _amma_topic(sent: Sent, units: list[Unit], cu: int) -> tuple[int, int] | None:
-    """"أما X …، فيرى أن…": the units of the topic X (up to the cue), or None."""
-    if not units[cu].norm.startswith("ف") or cu < 2:
-        return None
-    start = next((m for m in range(cu - 1, -1, -1) if strip_conjunction(units[m].norm) == "اما"), None)
-    if start is None or cu - start > 20 or any(units[m].punct and units[m].norm in STOP_PUNCT for m in range(start, cu)):
-        return None
-    r = _trim(units, start + 1, cu)
-    return r if r and _is_source_like(sent, units, r[0], r[1]) else None
 
 
 def _span(units: list[Unit], r: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -605,7 +250,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
                 if end is None:
                     return ("q", j, None) if _quote_is_speech(sent, units, j, near=j <= cu + 3) else ("", j, None)
                 j = end
-            elif u.norm in COMMAS and j + 1 < limit and not _is_apposition(sent, units[j + 1]):
+            elif u.norm in COMMAS and j + 1 < limit and not is_apposition(sent, units[j + 1]):
                 clause_break = True
             j += 1
             continue
@@ -630,7 +275,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             return (f, k, j) if f else ("", j, None)
         if kind == "verb":
             return "", j, None
-        if _has_finite_verb(sent, u) and not relative_seen:
+        if has_finite_verb(sent, u) and not relative_seen:
             if _after_indefinite_noun(sent, units, j) or (
                     not verbs and not clause_break and _indefinite_subject(sent, units, cu + 1, j)):
                 relative_seen = True   # مسؤول | رفض الكشف عن هويته: an asyndetic relative clause
@@ -650,7 +295,7 @@ def _indefinite_subject(sent: Sent, units: list[Unit], a: int, j: int) -> bool:
         return False
     head = sent.words[units[a].last]
     if head.upos != "NOUN" or units[a].norm.startswith("ال") or head.feat("Definite") not in ("Ind", "") \
-            or _possessed(sent, units[a]) or not noun_type(units[a].norm):
+            or possessed_noun(sent, units[a]) or not noun_type(units[a].norm):
         return False
     return j - a <= 6 and not any(units[m].punct for m in range(a, j))
 
@@ -663,7 +308,7 @@ def _after_indefinite_noun(sent: Sent, units: list[Unit], j: int) -> bool:
         return False
     p = sent.words[units[j - 1].last]
     return p.upos in ("NOUN", "ADJ") and not units[j - 1].norm.startswith("ال") and \
-        p.feat("Definite") in ("Ind", "") and not _possessed(sent, units[j - 1]) and \
+        p.feat("Definite") in ("Ind", "") and not possessed_noun(sent, units[j - 1]) and \
         not COMP_RE.match(units[j - 1].norm)
 
 
@@ -675,19 +320,7 @@ def _wish_noun_before(units: list[Unit], j: int) -> bool:
         k -= 1
     if k < 0 or units[k].punct:
         return False
-    return bool(_noun_forms(units[k].norm) & non_report_nouns())
-
-
-def _noun_forms(norm: str) -> set[str]:
-    """A noun's look-up forms: without the article, a conjunction, an attached pronoun (دعوته → دعوه)."""
-    forms = {strip_article(norm), strip_article(strip_conjunction(norm))}
-    for w in list(forms):
-        for p in ("هما", "هم", "ها", "ه", "نا"):
-            if w.endswith(p) and len(w) - len(p) >= 3:
-                base = w[: -len(p)]
-                forms.add(base[:-1] + "ه" if base.endswith("ت") else base)
-                break
-    return forms
+    return bool(noun_forms(units[k].norm) & non_report_nouns())
 
 
 def _between_commas(units: list[Unit], verbs: list[int], j: int) -> bool:
@@ -762,7 +395,7 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
         if back and cue.kind == "verb":
             a, b = _strip_wrapping_quotes(text, units, *back)
             ev.append("quotation just before the cue → direct content")
-            src = _subject_in_gap(sent, units, cue_last_unit + 1, _sentence_end(units, cue_last_unit + 1),
+            src = subject_in_gap(sent, units, cue_last_unit + 1, sentence_end(units, cue_last_unit + 1),
                                   cue.last)
             return Frame(cue, cue_span, "direct", (units[a].start, units[b - 1].end), _span(units, src),
                          None, False, None, _words(units, src), ev)
@@ -785,7 +418,7 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
     end = content_end(sent, units, content_a)
     if mode == "direct":
         end = _quote_close(sent, units, content_a, end)
-    r = _trim(units, content_a, end)
+    r = trim(units, content_a, end)
     if not r:
         return None
     a, b = _strip_wrapping_quotes(text, units, *r) if mode == "direct" else r
@@ -851,7 +484,7 @@ def _blocked_context(sent: Sent, cue: Cue, units: list[Unit], cu: int) -> str:
     if cue.kind == "participle" and not _introduces_clause(units, cu):
         p = sent.words[prev.last]
         if p.upos in ("NOUN", "ADJ") and not prev.norm.startswith("ال") and p.feat("Definite") in ("Ind", "") \
-                and not COMP_RE.match(prev.norm) and not _has_finite_verb(sent, prev) and not _possessed(sent, prev):
+                and not COMP_RE.match(prev.norm) and not has_finite_verb(sent, prev) and not possessed_noun(sent, prev):
             return "adjective after an indefinite noun"
     return ""
 
@@ -869,19 +502,19 @@ def _fill_source(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, gap_
         ev.append("participle: the source is the subject of the clause it continues")
         return
     gap = (cl + 1, gap_end)
-    frame.channel_span = _channel(sent, units, gap[0], gap[1], text)
+    frame.channel_span = find_channel(sent, units, gap[0], gap[1], text)
     if frame.channel_span:
         ev.append(f"channel «{text[frame.channel_span[0]:frame.channel_span[1]]}» (outlet after لـ)")
     if cue.kind == "impersonal":
         frame.impersonal = True
         ev.append("impersonal phrase: the article's own voice")
         return
-    src = _subject_in_gap(sent, units, gap[0], gap[1], cue.first, cue.entry.lemma if cue.entry else "")
+    src = subject_in_gap(sent, units, gap[0], gap[1], cue.first, cue.entry.lemma if cue.entry else "")
     how = "words between the cue and its content"
     if src is None:
-        src = _subject_before(sent, units, cu, cue.first)
+        src = subject_before(sent, units, cu, cue.first)
         how = "subject before the cue (nsubj)"
-    pronoun_before = cu > 0 and not units[cu - 1].punct and _pronominal(sent, units[cu - 1]) and \
+    pronoun_before = cu > 0 and not units[cu - 1].punct and pronominal(sent, units[cu - 1]) and \
         strip_conjunction(units[cu - 1].norm) not in RELATIVES   # لكنه يعتقد (not: والتي يزعم، passive)
     if src is None and cue.entry and "i" in cue.entry.frames and not pronoun_before and \
             _passive_like(sent, cue, units, cl, gap_end):
@@ -927,10 +560,10 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     elif cl + 2 < len(units) and units[cl + 1].norm in ("على", "علي", "الى", "الي"):
         k = cl + 2   # شدد على + the stressed proposition, with a dropped subject
     else:
-        k = _after_named_subject(sent, units, cl + 1)
+        k = after_named_subject(sent, units, cl + 1)
         if k is None:
-            lin = _np_end(sent, units, cl + 1, _sentence_end(units, cl + 1))
-            if cl + 1 < lin < len(units) and not units[lin].punct and _definite_noun(sent, units[lin]):
+            lin = np_end(sent, units, cl + 1, sentence_end(units, cl + 1))
+            if cl + 1 < lin < len(units) and not units[lin].punct and definite_noun(sent, units[lin]):
                 k = lin   # واتهم الرئيس | المعارضة بالسعي…: the second definite noun opens the object
         if k is None:
             k = _obj_start(sent, units, cue.first, cl + 1)
@@ -939,7 +572,7 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
             elif k is not None and k < len(units) and sent.words[units[k].first].upos == "ADP":
                 # the tree took a prepositional phrase of the subject for the object
                 # (نفى المتحدث باسم الحكومة | هذه الأنباء): the object starts where the subject ends
-                end = _np_end(sent, units, cl + 1, _sentence_end(units, cl + 1))
+                end = np_end(sent, units, cl + 1, sentence_end(units, cl + 1))
                 k = end if end < len(units) and not units[end].punct else None
         if k is None or k >= len(units) or units[k].punct or units[cl + 1].norm in ("عن",):
             return None
@@ -955,7 +588,7 @@ def _object_frame(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue
                   ev: list[str], gap_end: int, k: int, why: str) -> Frame | None:
     """A frame whose content is an object phrase starting at unit ``k`` (mode nominal); the source
     is looked for between the cue and ``gap_end``. ``why`` explains it, «first word…» filled in."""
-    r = _trim(units, k, content_end(sent, units, k))
+    r = trim(units, k, content_end(sent, units, k))
     if not r:
         return None
     a, b = r
@@ -969,7 +602,7 @@ def _about_fact(sent: Sent, units: list[Unit], cl: int, prep: str) -> tuple[int,
     """"كشف … عن وجود…"، "كشف … النقاب عن…"، "اعترف بعدم وجود…": (index where the source gap
     ends, index where the fact starts), or None when the preposition introduces a topic
     (كشف عن خطة) or is out of reach. ``prep`` is the cue's preposition (fact_prepositions.tsv)."""
-    end = _sentence_end(units, cl + 1)
+    end = sentence_end(units, cl + 1)
     facts = propositional_nouns()
     for j in range(cl + 1, min(end, cl + 1 + MAX_GAP)):
         u = units[j]
@@ -995,16 +628,16 @@ def _stated_in(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_sp
         return None
     ev = [f"document cue «{text[cue_span[0]:cue_span[1]]}» (it is stated in…)"]
     if units[cl].norm in ("في",):
-        end = _np_end(sent, units, cl + 1, k)
-        src = _clean_subject(sent, units, cl + 1, end) if end > cl + 1 else None
+        end = np_end(sent, units, cl + 1, k)
+        src = clean_subject(sent, units, cl + 1, end) if end > cl + 1 else None
     else:   # فيه / فيها: the nearest document noun before the cue
         m = next((m for m in range(cu - 1, -1, -1) if not units[m].punct and noun_type(units[m].norm) == "document"), None)
         src = (m, m + 1) if m is not None else None
-    if src is None or not _is_source_like(sent, units, *src):
+    if src is None or not is_source_like(sent, units, *src):
         return None
     a = k + 1 if kind == "c" or units[k].norm == ":" else k
     end = content_end(sent, units, a)
-    r = _trim(units, a, end)
+    r = trim(units, a, end)
     if not r:
         return None
     mode = "indirect" if kind == "c" else "direct"
@@ -1039,9 +672,9 @@ def _reported_by(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_
     """"بحسب ما أفادت وكالة الأنباء، …" / "…، وفق ما ذكرت الصحيفة": the verb is the cue, its subject
     the source, and the content is the rest of the clause or the clause before (mode according_to)."""
     start = _as_reported_by(units, cu)
-    s0 = _skip_time(units, cl + 1, _sentence_end(units, cl + 1))
-    end = _np_end(sent, units, s0, _sentence_end(units, cl + 1))
-    src = _clean_subject(sent, units, s0, end) if end > s0 else None
+    s0 = skip_time(units, cl + 1, sentence_end(units, cl + 1))
+    end = np_end(sent, units, s0, sentence_end(units, cl + 1))
+    src = clean_subject(sent, units, s0, end) if end > s0 else None
     before = [u for u in units[:start] if not u.punct and u.norm not in ("و", "ف")]
     if not before:
         k = end
@@ -1049,14 +682,14 @@ def _reported_by(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_
             k += 1
         if k < len(units) and COMP_RE.match(units[k].norm.lstrip("ف")):
             k += 1   # بحسب ما أفادت الوكالة، فإن…: the complementizer is not content
-        r = _trim(units, k, content_end(sent, units, k)) if k < len(units) else None
+        r = trim(units, k, content_end(sent, units, k)) if k < len(units) else None
         ev.append("«بحسب ما / وفق ما» + cue opens the sentence → content is the rest of the clause")
     else:
         j = start
         while j > 0 and units[j - 1].punct:
             j -= 1
         first = max((m + 1 for m in range(j) if units[m].punct and units[m].norm in STOP_PUNCT), default=0)
-        r = _trim(units, first, j)
+        r = trim(units, first, j)
         ev.append("post-posed «بحسب ما / وفق ما» + cue → content is the preceding clause")
     if not r:
         return None
@@ -1068,37 +701,15 @@ def _reported_by(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_
     return frame
 
 
-def _after_named_subject(sent: Sent, units: list[Unit], a: int) -> int | None:
-    """Unit after a "role … Name" subject (وأكد المتحدث باسم الوزارة أحمد أبو زيد | دعم…).
-
-    In verb–subject–object order nothing marks where the subject ends; a personal
-    name closing the subject does. Returns None when no name is found in reach.
-    """
-    seen_name = False
-    for j in range(a, min(len(units), a + 12)):
-        u = units[j]
-        if u.punct:
-            return j if seen_name else None
-        w = sent.words[u.last if sent.words[u.last].upos != "PRON" else u.first]
-        tagged = w.upos in ("X", "PROPN")
-        if is_name_word(sent, w) and (tagged or seen_name != "tagged"):
-            seen_name = "tagged" if tagged or seen_name == "tagged" else "untagged"
-        elif seen_name:
-            return j
-        elif _has_finite_verb(sent, u):
-            return None
-    return None
-
-
 def _according_to(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int],
                   text: str) -> Frame | None:
     """بحسب/وفقا لـ + source: the content is the rest of the clause or the clause before."""
     a = cl + 1
     if a >= len(units) or units[a].punct:
         return None
-    end = _np_end(sent, units, a, _sentence_end(units, a))
-    r = _trim(units, a, end)
-    if not r or not _is_source_like(sent, units, *r):
+    end = np_end(sent, units, a, sentence_end(units, a))
+    r = trim(units, a, end)
+    if not r or not is_source_like(sent, units, *r):
         return None
     s0, s1 = r
     src_start = units[s0].start
@@ -1112,7 +723,7 @@ def _according_to(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue
         while k < len(units) and units[k].punct and units[k].norm in COMMAS:
             k += 1
         c_end = content_end(sent, units, k) if k < len(units) else k
-        rr = _trim(units, k, c_end)
+        rr = trim(units, k, c_end)
         ev.append("phrase opens the sentence → content is the rest of the clause")
     else:
         j = cu
@@ -1123,7 +734,7 @@ def _according_to(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue
             if units[m].punct and units[m].norm in STOP_PUNCT:
                 start = m + 1
                 break
-        rr = _trim(units, start, j)
+        rr = trim(units, start, j)
         ev.append("post-posed phrase → content is the preceding clause")
     if not rr:
         return None

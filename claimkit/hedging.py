@@ -21,7 +21,8 @@ expressed by the source phrase (مصادر غير مؤكدة).
 """
 from __future__ import annotations
 
-from .frames import COMMAS, COMP_RE, RELATIVES, Frame
+from .frame_words import COMMAS, COMP_RE, RELATIVES
+from .frames import Frame
 from .units import Unit
 from .lexicon import load
 from .normalize import strip_conjunction
