@@ -36,12 +36,13 @@ from .frame_words import (CLOSE_QUOTES, COMMAS, COMP_PREPS, COMP_RE, NON_COMP_BE
                           performatives, possessed_noun, propositional_nouns, sentence_end, trim)
 from .lexicon import load, noun_type, strip_article
 from .normalize import strip_conjunction
+from .source_types import name_read_as_verb
 from .subjects import (after_named_subject, clean_subject, find_channel, is_apposition, is_source_like, np_end,
                        pronominal, skip_time, subject_before, subject_in_gap)
 from .treebank import Sent
 from .units import Unit, unit_of_word, units_of
 
-#: Largest number of orthographic words between a cue and its complementizer.
+#: Largest number of words (punctuation not counted) between a cue and its complementizer.
 MAX_GAP = 22
 #: Prepositions after which a cue-like word is a verbal noun (في رده، بعد إعلانه), not a verb.
 SETTING_PREPS = {"في", "ب", "ل", "على", "علي", "الى", "الي", "من", "عن", "بعد", "قبل", "خلال", "اثناء", "عقب"}
@@ -239,6 +240,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
     while j < limit:
         u = units[j]
         if u.punct:
+            limit = min(len(units), limit + 1)   # the gap is counted in words, not punctuation marks
             if u.norm in STOP_PUNCT:
                 break
             if u.norm == ":":
@@ -275,6 +277,9 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             return (f, k, j) if f else ("", j, None)
         if kind == "verb":
             return "", j, None
+        if has_finite_verb(sent, u) and not relative_seen and name_read_as_verb(sent, sent.words[u.first]):
+            j += 1
+            continue   # وزير الإعلام | أمجد | العضايلة إن…: a first name shaped like a verb (أفعل)
         if has_finite_verb(sent, u) and not relative_seen:
             if _after_indefinite_noun(sent, units, j) or (
                     not verbs and not clause_break and _indefinite_subject(sent, units, cu + 1, j)):

@@ -334,12 +334,16 @@ def _agree_number(entity_number: str, verb_number: str, verb_gender: str, entity
 
 
 def _definite(sent: Sent, i: int) -> bool:
-    """Is the noun at ``i`` definite: with ال, a possessive, or a construct with a definite genitive?"""
+    """Is the noun at ``i`` definite: with ال, a possessive, or a construct chain ending in a definite noun?"""
     w = sent.words[i]
     if w.norm.startswith("ال") or stem(w.norm)[1]:
         return True
-    nxt = sent.words[i + 1] if i + 1 < len(sent.words) else None
-    return nxt is not None and nxt.norm.startswith("ال") and nxt.upos in ("NOUN", "PROPN", "X")
+    for nxt in sent.words[i + 1:i + 5]:   # a construct chain ending in a definite noun: متحدث مجلس الوزراء
+        if nxt.upos not in ("NOUN", "PROPN", "X"):
+            return False
+        if nxt.norm.startswith("ال"):
+            return True
+    return False
 
 
 def _source_like(sent: Sent, first: int, last: int) -> bool:

@@ -111,8 +111,8 @@ def _window_end(sent: Sent, i: int) -> int:
                 w.upos in ("VERB", "AUX") and not is_name_word(sent, w):
             break
         if w.upos == "NOUN" and not w.norm.startswith("ال") and not is_title(w.norm) and \
-                not is_name_word(sent, w) and noun_type(w.norm) != "organization":
-            break
+                not is_name_word(sent, w) and noun_type(w.norm) != "organization" and w.norm not in FUNCTION_WORDS:
+            break   # (اسم/لسان of المتحدث باسم…، الناطق بلسان… go on)
         j += 1
     return j
 
@@ -130,6 +130,8 @@ def find_mentions(text: str, sents: list[Sent]) -> list[Mention]:
                 seen.add(nw)
                 desc, poss = descriptor(sent, i, nw[0] - 1)
                 after = nw[1] + 1   # a second title in apposition: الدكتور سامر الحلبي محافظ البنك المركزي
+                if after + 1 < len(sent.words) and sent.words[after].text in ("،", ","):
+                    after += 1      # … or after a comma: المستشار فلان، المتحدث الرسمي باسم …
                 if after < len(sent.words) and is_title(sent.words[after].norm):
                     more, p2 = descriptor(sent, after, _window_end(sent, after))
                     desc, poss = desc | more, poss or p2

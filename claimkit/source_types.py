@@ -29,7 +29,7 @@ FUNCTION_WORDS = {"في", "من", "على", "علي", "الى", "الي", "عن"
 
 
 def is_name_word(sent: Sent, w: Word) -> bool:
-    if not w.is_punct and _surface_name(sent, w):
+    if not w.is_punct and (_surface_name(sent, w) or name_read_as_verb(sent, w)):
         return True
     if w.is_punct or w.upos in NOT_NAME_UPOS and w.upos not in ("X", "PROPN"):
         return False
@@ -52,6 +52,19 @@ def is_name_word(sent: Sent, w: Word) -> bool:
 #: Names that normalise like a function word: علي (with yeh) is the name, على (alef maksura)
 #: the preposition; the surface form decides when the tagger calls it a noun or a name.
 SURFACE_NAMES = {"علي"}
+
+def name_read_as_verb(sent: Sent, w: Word) -> bool:
+    """A first name the tagger read as a verb (أمجد، أكرم، يزيد): between a definite noun or a
+    title and a family name, with a complementizer right after ("قال وزير الإعلام أمجد العضايلة إن")."""
+    if w.upos not in ("VERB", "AUX") or w.i == 0 or w.i + 2 >= len(sent.words):
+        return False
+    prev, nxt = sent.words[w.i - 1], sent.words[w.i + 1]
+    if prev.is_punct or nxt.is_punct or not (prev.norm.startswith("ال") or noun_type(prev.norm)):
+        return False
+    surname = nxt.upos in ("X", "PROPN") or nxt.norm.startswith("ال") and not noun_type(nxt.norm)
+    return surname and any(sent.words[k].upos == "SCONJ" or sent.words[k].norm in ("ان", "انه", "بان")
+                           for k in range(w.i + 2, min(len(sent.words), w.i + 4)))
+
 
 def _surface_name(sent: Sent, w: Word) -> bool:
     """علي written with yeh and followed by an indefinite word (علي حسن) is a name, whatever the tagger says."""
@@ -99,6 +112,13 @@ NAME_DESCRIPTORS = {"السابق", "السابقه", "الجديد", "الجد�
                     "الثاني", "الثالث", "الاكبر", "الاصغر", "نفسه", "ذاته", "ايضا"}
 
 
+def _after_definite_title(sent: Sent, w: Word) -> bool:
+    """Is ``w`` an untagged first name right after a definite title (المستشار سامح …)?"""
+    t = sent.words[w.i - 1] if w.i > 0 else None
+    return t is not None and t.norm.startswith("ال") and noun_type(t.norm).startswith("title") and \
+        is_name_word(sent, w)
+
+
 def _is_article_surname(sent: Sent, w: Word) -> bool:
     """A family name written with the article after a first name (أيمن الصفدي، محمد الأمين،
     فاروق العقدة after a tagged first name)."""
@@ -109,10 +129,12 @@ def _is_article_surname(sent: Sent, w: Word) -> bool:
     # an untagged definite word after a tagged first name ends the name only where the noun
     # phrase ends (before punctuation, a verb, a title or أن): فاروق العقدة محافظ…، not كيلي البالغة من…
     ends_phrase = nxt is None or nxt.is_punct or nxt.upos in ("VERB", "AUX", "SCONJ") or \
+        nxt.norm in ("ان", "انه", "بان") or \
         noun_type(nxt.norm).startswith("title") or noun_type(nxt.norm) == "official"
     return w.upos in ("X", "PROPN") or w.norm.endswith("ي") and w.upos in ("NOUN", "ADJ") or \
-        w.upos in ("NOUN", "ADJ") and prev is not None and prev.upos in ("X", "PROPN") and \
-        not prev.norm.startswith("ال") and ends_phrase
+        w.upos in ("NOUN", "ADJ") and prev is not None and \
+        (prev.upos in ("X", "PROPN") or name_read_as_verb(sent, prev) or _after_definite_title(sent, prev)) \
+        and not prev.norm.startswith("ال") and ends_phrase
 
 
 def continues_name(sent: Sent, w: Word) -> bool:
@@ -123,6 +145,8 @@ def continues_name(sent: Sent, w: Word) -> bool:
     nxt = sent.words[w.i + 1] if w.i + 1 < len(sent.words) else None
     if w.norm == "ال" and nxt is not None and is_name_word(sent, nxt):
         return True
+    if w.norm == "الله" and prev is not None and (is_name_word(sent, prev) or prev.norm in NAME_LINKS):
+        return True   # عبد الله، رام الله، نصر الله
     return _is_article_surname(sent, w) or (w.norm.startswith("ال") and prev is not None
                                             and prev.norm in NAME_LINKS and not noun_type(w.norm))
 

@@ -19,7 +19,7 @@ from .frame_words import (CLOSE_QUOTES, COMMAS, COMP_PREPS, COMP_RE, OPEN_QUOTES
                           noun_forms, possessed_noun, temporal_words, title_unit, trim)
 from .lexicon import noun_type, strip_article
 from .normalize import strip_conjunction
-from .source_types import is_name_word
+from .source_types import continues_name, is_name_word, name_read_as_verb
 from .treebank import Sent
 from .units import ABBREVIATION_DOT, Unit, unit_of_word
 
@@ -66,7 +66,8 @@ def np_end(sent: Sent, units: list[Unit], a: int, limit: int, stop_at_an: bool =
             break
         if j > a and (COMP_RE.match(u.norm) or u.norm in ("ان",)):
             break
-        if j > a and has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)):
+        if j > a and has_finite_verb(sent, u) and not any(units[m].norm in RELATIVES for m in range(a, j)) \
+                and not name_read_as_verb(sent, sent.words[u.first]):
             break
         if j > a and (strip_article(u.norm) in temporal or u.norm.isdigit() or u.norm in ("دون", "بدون")
                       or u.norm in DEMONSTRATIVES or u.norm == "عن" and (stop_at_an or
@@ -172,7 +173,8 @@ def find_channel(sent: Sent, units: list[Unit], a: int, b: int, text: str) -> tu
 DEMONSTRATIVES = {"هذا", "هذه", "ذلك", "تلك", "هولاء", "اولئك"}
 
 #: Words that cannot end a subject phrase (a preposition or conjunction left dangling).
-DANGLING = {"من", "في", "على", "علي", "الى", "الي", "عن", "مع", "ب", "ل", "و", "ف", "او", "ثم", "بين"}
+DANGLING = {"من", "في", "على", "علي", "الى", "الي", "عن", "مع", "ب", "ل", "و", "ف", "او", "ثم", "بين",
+            "قد", "لقد"}   # وكان الوزير | قد أعلن
 
 def pronominal(sent: Sent, u: Unit) -> bool:
     """Is unit ``u`` a pronoun, a prepositional phrase or a particle + pronoun (لكنها، إنه, فيه)?"""
@@ -241,7 +243,7 @@ def subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tup
     runs back from the cue to the clause start (sentence start, a comma, لكن/و, أن) when it
     names something that can speak. A pronoun (لكنها تقول) leaves the subject dropped.
     """
-    topic = amma_topic(sent, units, cu)
+    topic = amma_topic(sent, units, cu) or _kana_subject(sent, units, cu)
     if topic is not None:
         return topic
     subj = [w for w in sent.words if w.head == cue_word and w.deprel.startswith("nsubj") and w.i < cue_word]
@@ -278,6 +280,21 @@ def short_quote_mark(units: list[Unit], m: int, cu: int) -> bool:
     marks = [k for k in range(max(0, m - 5), cu) if units[k].punct and units[k].norm in OPEN_QUOTES + CLOSE_QUOTES]
     return len(marks) == 2 and marks[1] - marks[0] <= 4
 
+#: كان and its forms: "وكان مصدر مسؤول في الوزارة، قال إن…" (the subject of كان speaks).
+KANA = {"كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"}
+
+
+def _kana_subject(sent: Sent, units: list[Unit], cu: int) -> tuple[int, int] | None:
+    """"وكان X، قال…": the noun phrase between كان and a comma right before the cue."""
+    if cu < 3 or not (units[cu - 1].punct and units[cu - 1].norm in COMMAS):
+        return None
+    start = next((m for m in range(cu - 2, max(-1, cu - 14), -1) if units[m].norm in KANA), None)
+    if start is None or any(units[m].punct for m in range(start + 1, cu - 1)):
+        return None
+    r = clean_subject(sent, units, start + 1, cu - 1)
+    return r if r and is_source_like(sent, units, r[0], r[1]) else None
+
+
 def amma_topic(sent: Sent, units: list[Unit], cu: int) -> tuple[int, int] | None:
     """"أما X …، فيرى أن…": the units of the topic X (up to the cue), or None."""
     if not units[cu].norm.startswith("ف") or cu < 2:
@@ -303,6 +320,8 @@ def after_named_subject(sent: Sent, units: list[Unit], a: int) -> int | None:
         tagged = w.upos in ("X", "PROPN")
         if is_name_word(sent, w) and (tagged or seen_name != "tagged"):
             seen_name = "tagged" if tagged or seen_name == "tagged" else "untagged"
+        elif seen_name and continues_name(sent, w):
+            continue   # رام الله، عبد الله: the name goes on
         elif seen_name:
             return j
         elif has_finite_verb(sent, u):

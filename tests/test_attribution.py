@@ -140,3 +140,24 @@ def test_shapes_that_are_not_claims(text):
 ])
 def test_clauses_governed_by_nouns_of_wishing_are_not_reported(text):
     assert claims(text) == []
+
+
+# Shapes met in news from outlets no rule was written for ----------------------------------
+@pytest.mark.parametrize("text, cue, source, entity, source_type", [
+    # a first name the tagger reads as a verb (أفعل), then the surname alone
+    ("قال وزير الإعلام أكرم الزعبي إن الوضع مستقر. وأكد الزعبي أن الحكومة لن تفرض حظرا.",
+     "وأكد", "الزعبي", "أكرم الزعبي", "person"),
+    # a title in apposition after a comma, then a shortened title
+    ("علق المستشار سامر النجار، المتحدث الرسمي باسم مجلس الوزراء، على الأزمة. "
+     "وأضاف متحدث مجلس الوزراء أن الحكومة تتابع الموقف.", "وأضاف", "متحدث مجلس الوزراء", "سامر النجار", "person"),
+    # the pluperfect وكان … قد أعلن، and وكان X، قال
+    ("وكان الوزير قد أعلن أن الحكومة ستخفض الأسعار.", "أعلن", "الوزير", "الوزير", "official"),
+    ("وكان مصدر مسؤول في الوزارة، قال إن الدفعة ستصرف الشهر المقبل.", "قال", "مصدر مسؤول في الوزارة",
+     "مصدر مسؤول في الوزارة", "official"),
+    # a place name with الله inside the source
+    ("ونفت وزارة الصحة في رام الله أن يكون الوباء قد انتشر في المدينة.", "ونفت", "وزارة الصحة في رام الله",
+     "وزارة الصحة في رام الله", "organization"),
+])
+def test_shapes_from_unseen_news(text, cue, source, entity, source_type):
+    c = by_cue(text)[cue]
+    assert (c.source, c.entity, c.source_type) == (source, entity, source_type)
