@@ -63,24 +63,23 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess
     raise _Terminated()
 
 
-def _threads_arg(value: str) -> int:
+def _count_arg(value: str, what: str, minimum: int, rule: str) -> int:
+    """An integer option of at least ``minimum``, with argparse's own error message otherwise."""
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of threads") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of {what}") from None
+    if n < minimum:
+        raise argparse.ArgumentTypeError(rule)
     return n
 
 
+def _threads_arg(value: str) -> int:
+    return _count_arg(value, "threads", 1, "must be at least 1")
+
+
 def _max_chars_arg(value: str) -> int | None:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of characters") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
-    return n or None
+    return _count_arg(value, "characters", 0, "must be 0 (no limit) or more") or None
 
 
 def _add_resource_options(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from .lexicon import load_pairs, noun_type, strip_article, word_list
-from .normalize import strip_conjunction
+from .normalize import strip_conjunction, strip_possessive
 from .treebank import Sent
 from .units import Unit
 
@@ -84,13 +84,7 @@ def trim(units: list[Unit], a: int, b: int) -> tuple[int, int] | None:
 def noun_forms(norm: str) -> set[str]:
     """A noun's look-up forms: without the article, a conjunction, an attached pronoun (دعوته → دعوه)."""
     forms = {strip_article(norm), strip_article(strip_conjunction(norm))}
-    for w in list(forms):
-        for p in ("هما", "هم", "ها", "ه", "نا"):
-            if w.endswith(p) and len(w) - len(p) >= 3:
-                base = w[: -len(p)]
-                forms.add(base[:-1] + "ه" if base.endswith("ت") else base)
-                break
-    return forms
+    return forms | {b for w in forms if (b := strip_possessive(w)) is not None}
 
 def possessed_noun(sent: Sent, u: Unit) -> bool:
     """A noun with an attached possessive pronoun (كلمته، رده، سؤاله)."""

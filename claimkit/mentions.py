@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import noun_type, strip_article
-from .normalize import normalize_name
+from .normalize import normalize_name, strip_possessive
 from .source_types import FUNCTION_WORDS, NAME_LINKS, continues_name, is_name_word, name_words
 from .treebank import Sent
 
@@ -48,12 +48,9 @@ def stem(word_norm: str) -> tuple[str, bool]:
     """(comparison stem, had a possessive pronoun) of a normalised word: article and an
     attached possessive stripped when the rest is a lexicon noun (رئيستها → رئيسه)."""
     w = strip_article(word_norm)
-    for p in POSSESSIVES:
-        if w.endswith(p) and len(w) - len(p) >= 3:
-            base = w[: -len(p)]
-            base = base[:-1] + "ه" if base.endswith("ت") else base
-            if noun_type(base):
-                return base, True
+    base = strip_possessive(w, POSSESSIVES)
+    if base is not None and noun_type(base):
+        return base, True
     return w, False
 
 

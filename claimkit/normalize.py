@@ -72,6 +72,20 @@ def normalize_name(text: str) -> str:
     return " ".join(PUNCT_RE.sub(" ", normalize_for_match(text)).split())
 
 
+#: Possessive pronouns written attached to a noun (رئيستها، دعوته، مراسلنا), longest first.
+POSSESSIVE_SUFFIXES = ("هما", "هم", "ها", "ه", "نا")
+
+
+def strip_possessive(word: str, suffixes: tuple[str, ...] = POSSESSIVE_SUFFIXES) -> str | None:
+    """The noun under an attached possessive pronoun, its ta marbuta restored (رئيستها → رئيسه,
+    دعوته → دعوه), or None when ``word`` (normalised, article already stripped) has none."""
+    for p in suffixes:
+        if word.endswith(p) and len(word) - len(p) >= 3:
+            base = word[: -len(p)]
+            return base[:-1] + "ه" if base.endswith("ت") else base
+    return None
+
+
 #: Conjunctions written attached to the next word (وقال، فإن).
 CONJUNCTIONS = ("و", "ف")
 
