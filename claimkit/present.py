@@ -293,15 +293,16 @@ TEXT_CSS = ("white-space: pre-wrap; word-break: normal; overflow-wrap: normal; l
 def text(value: str, *, direction: str | None = None, label: str | None = None) -> Html:
     """Article text, a sentence or an explanation as HTML, wrapped between words.
 
-    ``direction``: ``"rtl"`` (the default for text that is mostly Arabic), ``"ltr"`` or
-    ``"auto"``. ``label`` is a short heading in bold above it (kept left to right).
+    ``direction``: ``"rtl"`` (the default for text with more Arabic than Latin letters),
+    ``"ltr"`` (the default otherwise; right for Latin lines that quote Arabic, such as
+    ``claim.explain()``) or ``"auto"`` (the first strong letter decides). ``label`` is a short heading in bold above it (kept left to right).
     Line breaks are kept.
     """
     body = str(value)
     if direction is None:
         arabic = len(_ARABIC_RE.findall(body))
         latin = len(re.findall(r"[A-Za-z]", body))
-        direction = "rtl" if arabic >= latin else "auto"
+        direction = "rtl" if arabic >= latin else "ltr"
     align = "right" if direction == "rtl" else "left"
     font = f"; font-family: {ARABIC_FONTS}" if _ARABIC_RE.search(body) else ""
     head = f'<div dir="ltr" style="font-weight: bold; margin-top: 6px">{html.escape(label)}</div>' if label else ""

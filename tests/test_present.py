@@ -81,8 +81,8 @@ def test_text_is_rtl_html_wrapped_between_words():
     block = str(present.text("قال الوزير إن المسألة تتعلق بالتضامن.\nوأضاف أن <الأمر> مهم."))
     assert 'dir="rtl"' in block and "word-break: normal" in block and "white-space: pre-wrap" in block
     assert "&lt;الأمر&gt;" in block  # escaped, line breaks kept as text
-    latin = str(present.text("cue: قال (say) | source: الوزير"))
-    assert 'dir="auto"' in latin
+    latin = str(present.text("cue «قال» (say): matched by form; source «الوزير»"))
+    assert 'dir="ltr"' in latin
 
 
 @pytest.fixture(scope="module")
