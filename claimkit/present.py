@@ -308,3 +308,26 @@ def text(value: str, *, direction: str | None = None, label: str | None = None) 
     head = f'<div dir="ltr" style="font-weight: bold; margin-top: 6px">{html.escape(label)}</div>' if label else ""
     return Html(f'{head}<div class="ck-text-block" dir="{direction}" lang="ar" '
                 f'style="{TEXT_CSS}; text-align: {align}{font}">{html.escape(body)}</div>')
+
+
+SENTENCE_CSS = "white-space: pre-wrap; word-break: normal; overflow-wrap: normal; margin: 4px 0; line-height: 1.6"
+
+
+def say(*values: Any, sep: str = " ") -> None:
+    """``print`` for sentences about the data: shown as an HTML paragraph that wraps between words.
+
+    Same arguments as ``print`` (``sep``); in a notebook it displays the paragraph (left to
+    right, Arabic names kept in place by their isolates), elsewhere it prints. JupyterLab
+    and nbconvert show a printed stream with ``word-break: break-all``, which cuts words
+    ("offi|cials", "مسأل|ة") at the edge of the view.
+    """
+    line = sep.join(map(str, values))
+    from .render import in_notebook
+
+    if not in_notebook():
+        print(line)
+        return
+    from IPython.display import display
+
+    display(Html(f'<p class="ck-sentence" dir="ltr" style="{SENTENCE_CSS}">{html.escape(line)}</p>'))
+

@@ -88,3 +88,8 @@ def test_text_is_rtl_html_wrapped_between_words():
 @pytest.fixture(scope="module")
 def gold_analysis(seed_gold, seed_text):
     return plots.as_analysis(seed_gold, seed_text, doc="seed")
+
+
+def test_say_prints_outside_a_notebook(capsys):
+    present.say("3 of", 5, "claims", sep=" ")
+    assert capsys.readouterr().out == "3 of 5 claims\n"
