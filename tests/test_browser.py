@@ -87,7 +87,8 @@ def test_notebook_opens_with_interactive_charts_and_tables_within_the_view(lab, 
     assert drawn == expected, f"{path.name}: {per_figure} (expected {expected} figures drawn)"
     assert all(f["svgs"] >= 1 and not f["picture"] for f in per_figure), per_figure
     wide = driver.execute_script(browser.OVERFLOWING, f"{PANEL} .jp-OutputArea-output table, "
-                                                      f"{PANEL} .ck-text-block, {PANEL} .jp-RenderedPlotly",
+                                                      f"{PANEL} .ck-text-block, {PANEL} .ck-sentence, "
+                                                      f"{PANEL} .jp-RenderedPlotly",
                                  ".jp-Notebook")
     assert not wide, f"{path.name}: wider than the notebook's view: {wide}"
     # The first chart, table and text block, scrolled into view, for the screenshots.
