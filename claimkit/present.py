@@ -20,7 +20,8 @@ Every table a notebook or the report shows goes through :func:`table` (a pandas
   ``style`` attributes whose properties and values its sanitiser allows. So the CSS that
   pandas writes into a ``<style>`` block is moved into each element's ``style`` attribute
   (css-inline), and only properties on that list are used (``unicode-bidi: isolate`` is
-  not on it: cells get ``dir`` attributes, which are).
+  not on it: each value sits in a ``<span dir="auto">``, which isolates it, and a cell
+  holding Arabic gets ``direction: rtl``).
 
 :func:`text` shows article text or a sentence as HTML (``dir="rtl"``, wrapped between
 words): JupyterLab shows a ``print``-ed stream with ``word-break: break-all``, which cuts
@@ -170,6 +171,7 @@ def _cell_css(value: Any, kind: str) -> str:
 # ---------------------------------------------------------------------------
 
 _STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_STYLER_IDS = re.compile(r' id="T_[A-Za-z0-9_]+"')
 
 
 def inline_css(markup: str) -> str:
@@ -178,7 +180,8 @@ def inline_css(markup: str) -> str:
 
     css = "\n".join(_STYLE_BLOCK.findall(markup))
     body = _STYLE_BLOCK.sub("", markup)
-    return css_inline.inline_fragment(body, css) if css.strip() else body
+    inlined = css_inline.inline_fragment(body, css) if css.strip() else body
+    return _STYLER_IDS.sub("", inlined)  # only the <style> block used them; two tables on a page would clash
 
 
 class Table(_Styler):  # type: ignore[misc,valid-type]
@@ -207,7 +210,8 @@ def table(df: "pd.DataFrame", *, columns: Sequence[str] | None = None, labels: M
 
     ``columns`` picks and orders columns (missing ones are skipped); ``labels`` and
     ``kinds`` override ``data/column_labels.tsv`` for this table; ``index=True`` keeps
-    the row labels. ``uuid`` fixes the element ids (stable output for tests and diffs).
+    the row labels. ``uuid`` names the table's CSS selectors while it is built (the ids are
+    removed once the styles are inline, so the HTML is the same on every run).
     """
     if columns is not None:
         df = df[[c for c in columns if c in df.columns]]
