@@ -566,13 +566,31 @@ def connect(spec: str, *, threads: int = 1) -> Iterator["Client"]:
         yield client
 
 
-def dashboard(client: "Client") -> str:
-    """The dashboard address, or why there is none."""
+def _scheduler_has_bokeh() -> bool:
+    """Run on the scheduler: can it draw the dashboard (bokeh importable there)?"""
     import importlib.util
 
-    if importlib.util.find_spec("bokeh") is None:
-        return "not available (pip install 'bokeh>=3.1')"
-    return client.dashboard_link or "not available"
+    return importlib.util.find_spec("bokeh") is not None
+
+
+#: What ``--dask`` prints when the scheduler serves no dashboard.
+NO_DASHBOARD = "none (the scheduler runs without one; install 'bokeh>=3.1' where it runs to get one)"
+
+
+def dashboard(client: "Client") -> str:
+    """The dashboard address, or :data:`NO_DASHBOARD` when the scheduler serves none.
+
+    The client's ``dashboard_link`` is a template filled in whether or not a dashboard runs:
+    a scheduler without bokeh still answers on that port, with a page saying that bokeh is
+    missing. So the scheduler itself is asked: does it run an HTTP service, and can it
+    import bokeh? A scheduler that cannot be asked counts as having no dashboard.
+    """
+    try:
+        has_http = "dashboard" in (client.scheduler_info().get("services") or {})
+        has_bokeh = bool(client.run_on_scheduler(_scheduler_has_bokeh))
+    except Exception:  # an old or restricted scheduler: say nothing that may be wrong
+        return NO_DASHBOARD
+    return client.dashboard_link if has_http and has_bokeh and client.dashboard_link else NO_DASHBOARD
 
 
 def analyze_cli(args: "argparse.Namespace") -> int:

@@ -3,11 +3,21 @@
 Call :func:`setup` once at the top of a notebook. It
 
 - registers the plotly renderer ``"claimkit"`` and makes it the default. Every
-  ``fig.show()`` then stores three representations of the figure:
-  ``application/vnd.plotly.v1+json`` (JupyterLab, VS Code draw it interactively),
-  ``text/html`` (a ``<div>`` and a ``Plotly.newPlot`` call, which nbconvert's HTML export
-  and nbviewer show) and, when kaleido and a local Chrome/Chromium are available,
-  ``image/png`` (GitHub and other viewers that run no JavaScript);
+  ``fig.show()`` then stores one output with two representations of the figure:
+
+  * ``application/vnd.plotly.v1+json`` — JupyterLab (plotly's own mime renderer, which
+    is "safe", so it draws in an untrusted notebook too) and VS Code draw it
+    interactively as soon as the notebook is opened. No ``image/png`` sits next to it:
+    plotly's JupyterLab renderer shows a bundle's PNG *instead of* the chart and builds
+    the chart only when the mouse enters the picture.
+  * ``text/html`` — what nbconvert's HTML export and nbviewer use (nbconvert ranks
+    ``text/html`` above images, and JupyterLab ranks plotly's mime renderer above
+    ``text/html``): a ``<div>`` with a ``Plotly.newPlot`` call and, when kaleido and a
+    local Chrome/Chromium are available, the PNG of the figure as an ``<img>`` in front
+    of it. Where scripts run (an exported page with the plotly.js below) the chart is
+    drawn and the picture removed; where they do not (GitHub's viewer, a page opened with
+    JavaScript off) the PNG is what the reader sees. :class:`StaticFigures` copies that
+    PNG to ``image/png`` for exports that take no HTML (nbconvert's LaTeX/PDF).
 - displays plotly.js itself once, inline (no CDN), so the HTML of every figure finds
   ``window.Plotly`` when the notebook is exported with ``jupyter nbconvert --to html``
   and opened without a network;
@@ -15,12 +25,17 @@ Call :func:`setup` once at the top of a notebook. It
   kernel without ipywidgets (install the ``notebook`` extra to have ipywidgets).
 
 What it does not do: it never downloads a browser; without kaleido or Chromium the PNG
-fallback is simply left out (:func:`png_available` says whether it is there).
+fallback is simply left out (:func:`png_available` says whether it is there). Once a
+figure has been drawn in JupyterLab, plotly's extension writes a PNG into the output
+itself, so a notebook *saved* from JupyterLab shows pictures until hovered the next
+time it is opened; re-run it, or store it with ``jupyter nbconvert --execute`` as this
+repository does.
 """
 from __future__ import annotations
 
 import atexit
 import base64
+import re
 import warnings
 from typing import Any
 
@@ -99,30 +114,81 @@ def figure_png(fig: Any) -> bytes | None:
         return None
 
 
+#: Class of the PNG ``<img>`` inside a figure's HTML, removed once plotly.js has drawn the chart.
+FALLBACK_CLASS = "ck-figure-png"
+_REMOVE_FALLBACK = ("var g = document.getElementById('{plot_id}'); var box = g && g.closest('.ck-figure');"
+                    " var img = box && box.querySelector('img." + FALLBACK_CLASS + "'); if (img) { img.remove(); }")
+
+
+def figure_html(fig_dict: dict, png: bytes | None = None) -> str:
+    """The figure as an HTML fragment: the PNG (if any) as an ``<img>``, then the chart's div and script.
+
+    The script needs ``window.Plotly`` (see :func:`setup`); once the chart is drawn it
+    removes the picture. Without scripts the picture stays.
+    """
+    import plotly.io as pio
+
+    height = (fig_dict.get("layout") or {}).get("height") or PNG_HEIGHT
+    chart = pio.to_html(fig_dict, include_plotlyjs=False, include_mathjax=False, full_html=False,
+                        default_width="100%", default_height=height, validate=False, post_script=_REMOVE_FALLBACK)
+    img = ""
+    if png:
+        data = base64.b64encode(png).decode("ascii")
+        img = (f'<img class="{FALLBACK_CLASS}" alt="chart (static picture)" src="data:image/png;base64,{data}" '
+               'style="max-width:100%;height:auto">')
+    return f'<div class="ck-figure">{img}{chart}</div>'
+
+
 def _renderer_class() -> type:
     from plotly.io._base_renderers import MimetypeRenderer, PlotlyRenderer
 
     class OfflineRenderer(MimetypeRenderer):
-        """plotly JSON + HTML (needs the plotly.js that :func:`setup` displays) + optional PNG."""
+        """plotly JSON alone for JupyterLab/VS Code + HTML (chart and PNG fallback) for exports and static viewers."""
 
         def __init__(self, png: bool = True) -> None:
             self.png = png
 
         def to_mimebundle(self, fig_dict: dict) -> dict:
-            import plotly.io as pio
-
             bundle = PlotlyRenderer().to_mimebundle(dict(fig_dict))
-            height = (fig_dict.get("layout") or {}).get("height") or PNG_HEIGHT
-            bundle["text/html"] = pio.to_html(fig_dict, include_plotlyjs=False, include_mathjax=False,
-                                              full_html=False, default_width="100%", default_height=height,
-                                              validate=False)
-            if self.png:
-                data = figure_png(fig_dict)
-                if data:
-                    bundle["image/png"] = base64.b64encode(data).decode("ascii")
+            bundle["text/html"] = figure_html(fig_dict, figure_png(fig_dict) if self.png else None)
             return bundle
 
     return OfflineRenderer
+
+
+_PNG_IN_HTML = re.compile(r'<img class="' + FALLBACK_CLASS + r'"[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def fallback_png(html_text: str) -> str | None:
+    """The base64 PNG that :func:`figure_html` put in a figure's HTML, or None."""
+    m = _PNG_IN_HTML.search(html_text)
+    return m.group(1) if m else None
+
+
+def _preprocessor_base() -> type:
+    try:
+        from nbconvert.preprocessors import Preprocessor
+    except ImportError:  # nbconvert is an optional extra: the class is only needed with it
+        return object
+    return Preprocessor
+
+
+class StaticFigures(_preprocessor_base()):  # type: ignore[misc]
+    """nbconvert preprocessor: each figure's PNG fallback also as ``image/png``, for exports without HTML.
+
+    ``jupyter nbconvert --to pdf --Exporter.preprocessors=claimkit.notebook.StaticFigures NB.ipynb``
+    (nbconvert's LaTeX route ignores ``text/html``). Not needed for ``--to html`` or
+    ``--to webpdf``, which draw the charts themselves.
+    """
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "application/vnd.plotly.v1+json" in data and "image/png" not in data:
+                png = fallback_png("".join(data.get("text/html", "")))
+                if png:
+                    data["image/png"] = png
+        return cell, resources
 
 
 def plotlyjs_html() -> str:

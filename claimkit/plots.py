@@ -56,12 +56,25 @@ ROLE_COLORS: dict[str, str] = {"cue": "#C0392B", "source": "#1F77B4", "content":
 
 #: ``%{y}`` in a hover template, isolated so an Arabic label does not reorder the Latin text after it.
 _Y = f"{FSI}%{{y}}{PDI}"
-#: Plot-area height per bar/row and the minimum plot area (px).
-_ROW_PX, _MIN_PLOT_PX = 34, 160
+#: Plot-area height per bar/row, the minimum plot area and the maximum (px): the whole figure
+#: stays within one laptop screen (768 px) however many rows; past about 20 rows the bars get thinner.
+_ROW_PX, _MIN_PLOT_PX, _MAX_PLOT_PX = 34, 160, 520
+#: Longest axis label shown whole (characters); longer ones are cut, the full label is in the hover.
+LABEL_CHARS = 32
 
 
 def _rows_px(n: int) -> int:
-    return max(_MIN_PLOT_PX, _ROW_PX * n)
+    return min(_MAX_PLOT_PX, max(_MIN_PLOT_PX, _ROW_PX * n))
+
+
+def short_label(label: str, limit: int = LABEL_CHARS) -> str:
+    """An axis label cut at a space to ``limit`` characters ("…"), its Unicode isolates kept balanced."""
+    from .present import cut
+
+    shown = cut(label, limit)
+    if shown.count(FSI) > shown.count(PDI):
+        shown += PDI * (shown.count(FSI) - shown.count(PDI))
+    return shown
 
 
 class StaticExportError(ClaimkitError, RuntimeError):
@@ -229,11 +242,15 @@ def _entity_axis(fig: "go.Figure", entities: Sequence[str], bars: bool = True) -
 
     With ``bars`` the x axis is reversed so bars grow leftwards from their labels.
     """
+    shown = [short_label(str(e)) for e in entities]
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(entities)), side="right",
-                     automargin=True, type="category", ticklabelstandoff=8)
+                     automargin=True, type="category", ticklabelstandoff=8,
+                     tickmode="array", tickvals=list(entities), ticktext=shown)  # hovers keep the full name
+    if _ROW_PX * len(entities) > _MAX_PLOT_PX:  # rows thinner than the labels' line: smaller labels
+        fig.update_yaxes(tickfont={"size": 11})
     # Room for the labels reserved up front: plotly's automargin measures them before the Arabic
     # web font is in, and JupyterLab then clipped the longest name at the right edge.
-    longest = max((len(str(e)) for e in entities), default=0)
+    longest = max((len(s) for s in shown), default=0)
     fig.update_layout(margin={"r": max(40, int(8.5 * longest) + 30)})
     if bars:
         fig.update_xaxes(autorange="reversed")

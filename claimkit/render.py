@@ -347,23 +347,18 @@ def arabic_columns(df: "pd.DataFrame") -> list[str]:
 
 
 def claims_table(analysis_or_df: Any, columns: Sequence[str] = TABLE_COLUMNS) -> "Styler":
-    """A styled claims table: Arabic columns right-to-left, hedging cells tinted by level.
+    """The claims as a reader sees them (:func:`claimkit.present.table`), hedging cells tinted by level.
 
-    Takes an Analysis, a claims DataFrame or records; missing columns are skipped.
+    Takes an Analysis, a claims DataFrame or records; missing columns are skipped. The
+    styling is inline, so the tints show in an untrusted notebook too.
     """
     import pandas as pd
 
+    from .present import table
+
     df = analysis_or_df.claims if hasattr(analysis_or_df, "records") else (
         analysis_or_df if isinstance(analysis_or_df, pd.DataFrame) else pd.DataFrame(claim_dicts(analysis_or_df)))
-    df = df[[c for c in columns if c in df.columns]].copy()
-    if "hedge_cues" in df.columns:
-        df["hedge_cues"] = df["hedge_cues"].map(lambda v: "، ".join(v) if isinstance(v, (list, tuple)) else v)
-    styler = df.style.set_uuid("claimkit_claims").set_table_attributes('class="claimkit-claims"')
-    rtl = arabic_columns(df)
-    if rtl:
-        styler = styler.set_properties(subset=rtl, **{"direction": "rtl", "text-align": "right",
-                                                      "font-family": ARABIC_FONTS})
-    if "hedging" in df.columns:
-        styler = styler.map(lambda v: f"background-color:{_HEDGING_COLORS.get(v, 'transparent')}",
-                            subset=["hedging"])
-    return styler.set_table_styles([{"selector": "th", "props": "text-align:center"}])
+    styler = table(df, columns=columns, uuid="claimkit_claims")
+    if "hedging" in df.columns and "hedging" in columns:
+        styler = styler.map(lambda v: f"background-color: {_HEDGING_COLORS.get(v, '#fff')}", subset=["hedging"])
+    return styler.set_table_attributes('class="ck-table claimkit-claims"')

@@ -347,9 +347,15 @@ def provenance_json(prov: dict[str, Any]) -> str:
 
 
 def claims_html(corpus: Corpus) -> str:
-    """Every claim (doc, sentence, cue, entity, type, mode, hedging, content) as one collapsible HTML table."""
+    """Every claim (doc, sentence, cue, entity, type, mode, hedging, content) as one collapsible table.
+
+    The table is :func:`claimkit.present.table`'s: labels, cut names with hover, content
+    wrapped between words, so it fits a laptop screen.
+    """
+    from .present import table
+
     df = all_claims(corpus)
     cols = ["doc", "sentence", "cue", "entity", "source_type", "mode", "hedging", "content"]
-    table = df[cols].to_html(index=False, escape=True, border=0, classes="ck-claims", na_rep="")
+    markup = table(df, columns=cols, uuid="ck_claims").set_table_attributes('class="ck-table ck-claims"').to_html()
     return (f'<details class="ck-claims-table"><summary style="cursor:pointer;font-weight:bold">'
-            f'All {len(df)} claims</summary><div dir="auto" style="font-size:0.9em">{table}</div></details>')
+            f'All {len(df)} claims</summary>{markup}</details>')

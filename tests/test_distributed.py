@@ -276,3 +276,37 @@ def test_scheduler_and_worker_started_with_the_dask_command(dist_run, folder, tm
                 p.wait()
         for f in logs.values():
             f.close()
+
+
+_SCHEDULER_WITHOUT_BOKEH = """
+import sys
+sys.modules["bokeh"] = None  # as on a machine where bokeh is not installed
+from distributed.cli.dask_scheduler import main
+sys.argv = ["dask-scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
+            "--scheduler-file", sys.argv[1]]
+main()
+"""
+
+
+def test_dashboard_address_only_when_the_scheduler_serves_one(tmp_path):
+    """A scheduler without bokeh still answers on its HTTP port (a page asking for bokeh): no address then."""
+    from claimkit.distributed import NO_DASHBOARD, dashboard
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as cluster, \
+            Client(cluster) as c:
+        assert dashboard(c) == c.dashboard_link and dashboard(c).endswith("/status")
+    sched_file = tmp_path / "scheduler.json"
+    with open(tmp_path / "scheduler.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-c", _SCHEDULER_WITHOUT_BOKEH, str(sched_file)], stdout=log,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not sched_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sched_file.exists(), (tmp_path / "scheduler.log").read_text()
+        with Client(json.loads(sched_file.read_text())["address"], timeout="30s") as c:
+            assert c.dashboard_link  # the template is filled in anyway…
+            assert dashboard(c) == NO_DASHBOARD  # …but no dashboard is claimed
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

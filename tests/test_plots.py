@@ -306,3 +306,19 @@ def test_profile_by_group_draws_every_article_and_the_means(gold_analysis, empty
     bars, dots = fig.data
     assert list(bars.y) == ["AFP", "Xinhua"] and list(bars.x) == pytest.approx([0.6, 0.6])
     assert len(dots.x) == 2  # the article without claims has no value
+
+
+def test_many_long_labels_stay_within_one_screen_with_full_names_on_hover():
+    """40 articles with long Arabic top sources: the chart fits a 768 px screen, labels are cut, hovers are whole."""
+    import pandas as pd
+
+    long_name = "المتحدث الرسمي باسم وزارة الخارجية في الحكومة الانتقالية"
+    profile = pd.DataFrame([{"doc": f"article_{k:02d}", "claims": 3, "top_source": long_name,
+                             "top_source_claim_share": 0.5, "top_source_word_share": 0.4} for k in range(40)])
+    fig = plots.dependence_chart(profile)
+    assert fig.layout.height <= 768
+    axis = fig.layout.yaxis
+    assert list(axis.tickvals) == fig.data[0].y.tolist() if hasattr(fig.data[0].y, "tolist") else list(fig.data[0].y)
+    assert all(len(t) <= plots.LABEL_CHARS + 3 and t.rstrip("\u2069").endswith("…") for t in axis.ticktext)
+    assert long_name in fig.data[0].y[0]  # the hover (%{y}) shows the whole label
+    assert fig.layout.margin.r <= 8.5 * (plots.LABEL_CHARS + 3) + 30
