@@ -8,8 +8,9 @@ evidence (why each claim was found).
 """
 from __future__ import annotations
 
-from .cues import find_cues, match_verb
-from .frames import Frame, confirm
+from .cues import Cue, find_cues, match_participle, match_verb
+from .frames import Frame, confirm, content_end
+from .frame_words import trim
 from .units import Unit, units_of
 from .hedging import grade
 from .linking import Linker
@@ -65,11 +66,48 @@ def _cue_class(frame: Frame) -> str:
     return cls
 
 
-def extract(parsed: ParsedDoc, doc: str = "doc") -> Analysis:
+def chosen_frame(sent: Sent, text: str, units: list[Unit], start: int, end: int) -> Frame:
+    """The frame of a cue a reader chose by hand (a missed claim), always built.
+
+    The chosen word is read as the cue the lexicon would give it (verb, participle, source
+    phrase — first-person verbs too, which the extractor skips on purpose), else as a plain
+    ``say`` verb, and confirmed like any cue so source, channel, content and mode come from
+    the same rules. When no frame fits, the content is the rest of the sentence after the
+    cue and the source is left empty: the reader corrects it.
+    """
+    word_units = [u for u in units if not u.punct and u.start < end and start < u.end]
+    if not word_units:
+        raise ValueError(f"no word of sentence {sent.index} at offsets {start}–{end}")
+    first, last = word_units[0].first, word_units[-1].last
+    candidates = [c for c in find_cues(sent, text, units) if c.first <= last and first <= c.last]
+    for i in range(first, last + 1):
+        w = sent.words[i]
+        hit = match_verb(w)
+        participle = match_participle(w)
+        if hit:
+            candidates.append(Cue(sent.index, i, i, "verb", hit[0], hit[1], "hand"))
+        elif participle:
+            candidates.append(Cue(sent.index, i, i, "participle", participle, "participle", "hand"))
+    candidates.append(Cue(sent.index, first, last, "verb", None, "perfect", "hand"))
+    for cue in candidates:
+        frame = confirm(sent, cue, text, units)
+        if frame is not None:
+            frame.evidence.insert(0, "cue chosen by hand")
+            return frame
+    k = units.index(word_units[-1]) + 1
+    r = trim(units, k, content_end(sent, units, k)) if k < len(units) else None
+    a, b = (units[r[0]].start, units[r[1] - 1].end) if r else (word_units[-1].end, word_units[-1].end)
+    return Frame(candidates[-1], (word_units[0].start, word_units[-1].end), "indirect", (a, b),
+                 evidence=["cue chosen by hand; no frame found: the content is the rest of the sentence"])
+
+
+def extract(parsed: ParsedDoc, doc: str = "doc", chosen: tuple[tuple[int, int], ...] = ()) -> Analysis:
     """All claims of a parsed article, as an :class:`~claimkit.records.Analysis`.
 
     Records are built once the whole article is linked, so every claim of an entity
     carries its final (fullest) name even when the full name appears later.
+    ``chosen``: cue spans ``(start, end)`` picked by a reader (see :func:`chosen_frame`);
+    each gives a claim even where the rules found none, linked like every other claim.
     """
     text = parsed.text
     linker = Linker(text, parsed.sents)
@@ -78,6 +116,10 @@ def extract(parsed: ParsedDoc, doc: str = "doc") -> Analysis:
         units = units_of(sent, text)
         here: list = []
         frames = sentence_frames(sent, text, units)
+        for a, b in chosen:
+            if sent.start <= a < sent.end and not any(f.cue_span[0] < b and a < f.cue_span[1] for f in frames):
+                frames.append(chosen_frame(sent, text, units, a, b))
+                frames.sort(key=lambda f: f.cue_span)
         for frame in frames:
             nested = any(g is not frame and g.content_span[0] <= frame.cue_span[0] < g.content_span[1]
                          for g in frames)
