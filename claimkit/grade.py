@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+from .callable_module import make_callable
 from .errors import InputFileError
 from .evaluate import (METRICS, GoldError, _hedging_counts, doc_key, entity_correct, load_gold, load_jsonl, match,
                        predict_for_gold, score)
@@ -244,3 +245,6 @@ def write_scores(grades: Grades, path: str | os.PathLike) -> Path:
 
     write_text_atomic(grades.scores.to_csv(index=False), path)
     return Path(path)
+
+
+make_callable(__name__, grade)

@@ -33,12 +33,11 @@ from __future__ import annotations
 import copy
 import json
 import os
-import sys
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+from .callable_module import make_callable
 from .errors import ClaimkitError
 from .records import CUE_CLASSES, HEDGING_NAMES, MODES, RECORD_KEYS, SOURCE_TYPES, Analysis
 
@@ -436,11 +435,4 @@ def review(analysis: Analysis, save_to: str | os.PathLike, **kwargs: Any):
     return ReviewWidget(Review(analysis, save_to, **kwargs))
 
 
-class _CallableModule(types.ModuleType):
-    """``claimkit.review(...)`` opens the widget while ``claimkit.review.Review`` stays importable."""
-
-    def __call__(self, analysis: Analysis, save_to: str | os.PathLike, **kwargs: Any):
-        return review(analysis, save_to, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, review)
