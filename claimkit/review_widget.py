@@ -58,6 +58,11 @@ class ReviewWidget(ipywidgets.VBox):
         review.listeners.append(lambda _r: self.refresh())
         self.refresh()
 
+    def __repr__(self) -> str:  # the plain-text view (static notebook viewers, terminals)
+        s = self.review.summary()
+        return (f"<claimkit review of {self.review.doc}: {s['kept']} kept, {s['corrected']} corrected, "
+                f"{s['rejected']} rejected, {s['added']} added; saved to {self.review.path}>")
+
     # -- kernel side of the clicks --------------------------------------------------------
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any = None) -> None:
         self.message = ""
