@@ -53,6 +53,7 @@ class ReviewWidget(ipywidgets.VBox):
         self.message = ""
         self.view = ReviewView()
         self.chart = go.FigureWidget()
+        self.chart._config = {"displayModeBar": False}   # its tool bar would cover the title (the numbers)
         super().__init__([self.chart, self.view], **kwargs)
         self.view.on_msg(self._on_message)
         review.listeners.append(lambda _r: self.refresh())

@@ -244,6 +244,9 @@ def test_widget_corrections_reach_the_file(driver, lab):
             tab.click()
         driver.execute_script("document.querySelector('.ck-review').closest('.jp-OutputArea-output')"
                               ".scrollIntoView({block: 'start'});")
+        rest = ActionBuilder(driver)
+        rest.pointer_action.move_to_location(5, 795)    # the mouse away from the chart and the claims
+        rest.perform()
         time.sleep(2)
         driver.save_screenshot(str(ROOT / shot))
 
