@@ -55,8 +55,9 @@ class ReviewWidget(ipywidgets.VBox):
         self.chart = go.FigureWidget()
         self.chart._config = {"displayModeBar": False}   # its tool bar would cover the title (the numbers)
         super().__init__([self.chart, self.view], **kwargs)
+        self._drawn = False
         self.view.on_msg(self._on_message)
-        review.listeners.append(lambda _r: self.refresh())
+        review.listeners.append(lambda _r: self.refresh())   # API calls from the notebook redraw it too
         self.refresh()
 
     def __repr__(self) -> str:  # the plain-text view (static notebook viewers, terminals)
@@ -66,12 +67,13 @@ class ReviewWidget(ipywidgets.VBox):
 
     # -- kernel side of the clicks --------------------------------------------------------
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any = None) -> None:
-        self.message = ""
+        self.message, self._drawn = "", False
         try:
             self.apply(content)
         except ClaimkitError as exc:
             self.message = str(exc)
-        self.refresh()
+        if not self._drawn or self.message:   # a saved change has already redrawn everything once
+            self.refresh()
 
     def apply(self, msg: dict[str, Any]) -> None:
         """Carry out one front-end message on the review (also usable from Python)."""
@@ -105,6 +107,7 @@ class ReviewWidget(ipywidgets.VBox):
     def refresh(self) -> None:
         """Redraw the article, the panel state and the reliance chart from the review."""
         r = self.review
+        self._drawn = True
         self.view.article = article_html(r)
         i = self.selected
         self.view.state = {
