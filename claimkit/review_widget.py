@@ -50,7 +50,7 @@ class ReviewWidget(ipywidgets.VBox):
 
         self.review = review
         self.selected: int | None = None
-        self.message = ""
+        self.message, self.error = "", False
         self.view = ReviewView()
         self.chart = go.FigureWidget()
         self.chart._config = {"displayModeBar": False}   # its tool bar would cover the title (the numbers)
@@ -67,12 +67,12 @@ class ReviewWidget(ipywidgets.VBox):
 
     # -- kernel side of the clicks --------------------------------------------------------
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any = None) -> None:
-        self.message, self._drawn = "", False
+        self.message, self.error, self._drawn, before = "", False, False, self.selected
         try:
             self.apply(content)
         except ClaimkitError as exc:
-            self.message = str(exc)
-        if not self._drawn or self.message:   # a saved change has already redrawn everything once
+            self.message, self.error = str(exc), True
+        if not self._drawn or self.message or self.selected != before:   # a saved change has redrawn once
             self.refresh()
 
     def apply(self, msg: dict[str, Any]) -> None:
@@ -121,6 +121,7 @@ class ReviewWidget(ipywidgets.VBox):
             "path": str(r.path),
             "last": r.history[-1].description if r.history else "",
             "message": self.message,
+            "error": self.error,
         }
         fig = r.reliance_figure()
         fig.update_layout(height=CHART_HEIGHT)

@@ -235,7 +235,7 @@ def test_widget_corrections_reach_the_file(driver, lab):
           d.find_element(By.CSS_SELECTOR, ".ck-review-cue").text.startswith(MISSED_WORD), 120, "the added claim")
     _wait_counts(driver, "rejected 1", "the counts")
     assert counts != _counts(driver)
-    assert not driver.find_elements(By.CSS_SELECTOR, '[data-role="message"]')   # no error shown
+    assert not driver.find_elements(By.CSS_SELECTOR, ".ck-review-message.ck-error")   # no error shown
 
     shot = os.environ.get("CLAIMKIT_REVIEW_SCREENSHOT")
     if shot:  # the README's picture: file browser closed, the chart and the selected claim in view

@@ -89,7 +89,8 @@ function render({ model, el }) {
         addMode ? "Click the cue word in the article…" : "+ Add a missed claim"),
       h("span", { class: "ck-review-path", title: "every change is saved here at once" }, `saved to ${state.path || ""}`),
     );
-    if (state.message) bar.append(h("div", { class: "ck-review-message", "data-role": "message" }, state.message));
+    if (state.message) bar.append(h("div", { class: state.error ? "ck-review-message ck-error" : "ck-review-message",
+                                              "data-role": "message" }, state.message));
   }
 
   function select(field, label, options, current, onchange) {
