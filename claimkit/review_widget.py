@@ -100,8 +100,6 @@ class ReviewWidget(ipywidgets.VBox):
         elif action == "undo":
             what = r.undo()
             self.message = f"undone: {what}" if what else "nothing to undo"
-            if self.selected is not None and self.selected >= len(r.claims):
-                self.selected = None
 
     # -- what the front end shows -----------------------------------------------------------
     def refresh(self) -> None:
@@ -109,6 +107,8 @@ class ReviewWidget(ipywidgets.VBox):
         r = self.review
         self._drawn = True
         self.view.article = article_html(r)
+        if self.selected is not None and self.selected >= len(r.claims):   # an added claim undone
+            self.selected = None
         i = self.selected
         self.view.state = {
             "selected": i if i is not None else -1,

@@ -180,3 +180,18 @@ def test_claimkit_review_opens_the_widget(seed_analysis, path):
     assert widget.view.state["status"] == "rejected" and widget.view.state["summary"]["rejected"] == 1
     assert "(rejected)" in widget.view.article and len(load_jsonl(path)) == len(seed_analysis) - 1
     assert widget.chart.layout.title.text.startswith("Top source")
+
+
+def test_widget_messages_select_report_errors_and_undo(seed_analysis, seed_text, path):
+    pytest.importorskip("anywidget", reason="needs the notebook extra (anywidget)")
+    widget = claimkit.review(seed_analysis, save_to=path)
+    widget._on_message(None, {"action": "label", "i": 0, "field": "mode", "value": "shouted"})
+    assert widget.view.state["error"] and "one of indirect" in widget.view.state["message"]
+    widget._on_message(None, {"action": "add", "start": seed_text.index("مجيبا") + 1, "end": None})
+    state = widget.view.state
+    assert (state["claim"]["cue"], state["status"], state["summary"]["added"]) == ("مجيبا", "added", 1)
+    assert not state["error"] and f'data-claim="{state["selected"]}"' in widget.view.article
+    widget._on_message(None, {"action": "undo"})
+    assert widget.view.state["summary"]["added"] == 0 and widget.view.state["selected"] == -1
+    assert widget.view.state["message"].startswith("undone: added claim") and not widget.view.state["error"]
+    assert "مجيبا" not in {r["cue"] for r in load_jsonl(path)}
