@@ -8,7 +8,8 @@
     claimkit analyze corpus/ --out claims.parquet     # a folder or glob: corpus mode
     claimkit analyze corpus/ --dask local:2 --out claims/   # on a Dask cluster: a Parquet dataset
     claimkit parse ARTICLE.txt > ARTICLE.conllu       # the parse claimkit uses
-    claimkit evaluate --gold GOLD_DIR [--pred PRED.jsonl]
+    claimkit evaluate --gold GOLD_DIR [--gold DIR …] [--pred PRED.jsonl] [--cv K]
+    claimkit train --gold GOLD_DIR [--gold DIR …] --out MODEL_DIR [--conllu]
     claimkit report corpus/ --out report.html         # offline HTML report + report.ipynb beside it
     claimkit download [--stanza-dir DIR]
     claimkit cache [--clear]
@@ -93,6 +94,27 @@ def _add_resource_options(parser: argparse.ArgumentParser) -> None:
                         "limit). Long articles are parsed in blocks of paragraphs, so memory stays bounded")
 
 
+def _add_model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="MODEL_DIR", default=None,
+                        help="trained model folder (claimkit train --out); 'rules' for the rules alone; 'default' "
+                        "(the default): $CLAIMKIT_MODEL when set, else the model shipped with claimkit")
+
+
+def _use_model(args: argparse.Namespace) -> str:
+    """Check ``--model`` before any work and make it the default of this process and its workers."""
+    from .model import resolve_model
+
+    spec = getattr(args, "model", None)
+    if spec is None or spec == "default":
+        resolve_model("default")
+        return "default"
+    if spec != "rules":
+        spec = str(Path(spec).resolve())
+        resolve_model(spec)
+    os.environ["CLAIMKIT_MODEL"] = spec   # corpus workers and local Dask workers inherit it
+    return spec
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     p = _Parser(prog="claimkit", description="Who says what in Arabic news: attributed claims, their sources "
@@ -126,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="corpus mode: progress bar on stderr (default: when stderr is a terminal)")
     _add_resource_options(a)
+    _add_model_option(a)
     a.add_argument("--dask", metavar="ADDRESS", help="corpus mode on a Dask cluster: a scheduler address "
                    "(tcp://HOST:8786), a scheduler file (.json), or local[:N] for N single-threaded local workers; "
                    "--out then names a folder for a Parquet dataset (pip install 'claimkit[dask]')")
@@ -142,13 +165,32 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="score claims against gold claims",
                        description="Score predicted claims against gold (*.claims.jsonl). Without --pred the "
                        "analyser is run on NAME.txt beside each NAME.claims.jsonl (or on NAME.conllu with --conllu).")
-    e.add_argument("--gold", required=True, metavar="GOLD_DIR_OR_FILE")
+    e.add_argument("--gold", required=True, action="append", metavar="GOLD_DIR_OR_FILE",
+                   help="gold folder (NAME.claims.jsonl beside NAME.txt) or file; repeat to pool several")
     e.add_argument("--pred", metavar="PRED.jsonl", help="predicted records (claimkit analyze --format jsonl)")
+    e.add_argument("--cv", type=lambda v: _count_arg(v, "--cv", 2, "at least 2"), metavar="K",
+                   help="K-fold cross-validation by document: train on K-1 folds of the gold documents, score the "
+                   "held-out fold; the rules alone are scored on the same folds")
+    e.add_argument("--seed", type=lambda v: _count_arg(v, "--seed", 0, "0 or more"), default=None, metavar="N",
+                   help="seed of the fold split and of training (default 13)")
+    e.add_argument("--out", "-o", metavar="CV.json", help="with --cv: write {learned, rules, folds} as JSON")
+    _add_model_option(e)
     e.add_argument("--format", "-f", choices=("text", "json"), default="text")
     e.add_argument("--per-doc", action="store_true", help="also report each document")
     e.add_argument("--conllu", action="store_true", help="analyse the gold trees NAME.conllu instead of parsing")
     e.add_argument("--stanza-dir", metavar="DIR")
     e.add_argument("--no-cache", action="store_true")
+
+    t = sub.add_parser("train", help="train the claim, speaker and source-type models from gold folders",
+                       description="Train the decisions (is it a claim, who speaks, what kind of source) from gold "
+                       "folders (NAME.claims.jsonl beside NAME.txt, and NAME.conllu with --conllu) and write a model "
+                       "folder for `claimkit analyze --model`. Same data and seed: byte-identical files.")
+    t.add_argument("--gold", required=True, action="append", metavar="GOLD_DIR", help="gold folder; repeat to pool")
+    t.add_argument("--out", "-o", required=True, metavar="MODEL_DIR", help="the model folder to write")
+    t.add_argument("--conllu", action="store_true", help="train on the gold trees NAME.conllu instead of parsing NAME.txt")
+    t.add_argument("--seed", type=lambda v: _count_arg(v, "--seed", 0, "0 or more"), default=None, metavar="N")
+    t.add_argument("--stanza-dir", metavar="DIR")
+    t.add_argument("--no-cache", action="store_true")
 
     r = sub.add_parser("report", help="write a reproducible HTML report (and its notebook) for articles",
                        description="Analyse one article or a corpus and write a standalone offline HTML report: "
@@ -284,6 +326,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise ClaimkitError("--workers must be at least 1")
+    _use_model(args)
     if args.dask:
         try:
             from .distributed import analyze_cli
@@ -320,7 +363,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     from .evaluate import evaluate, format_text
 
-    scores = evaluate(args.gold, args.pred, conllu=args.conllu, stanza_dir=args.stanza_dir, cache=not args.no_cache)
+    if args.cv:
+        return _cross_validate(args)
+    if args.out or args.seed is not None:
+        raise ClaimkitError("--out and --seed go with --cv")
+    model = _use_model(args)
+    scores = evaluate(args.gold, args.pred, conllu=args.conllu, stanza_dir=args.stanza_dir, cache=not args.no_cache,
+                      model=model)
     if args.format == "json":
         print(json.dumps(scores.to_dict(per_doc=args.per_doc), ensure_ascii=False, indent=2))
     else:
@@ -350,6 +399,50 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.chart:
         save_figure(grades.chart(), args.chart)
     return 1 if grades.problems else 0
+
+
+def _cross_validate(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from .train import DEFAULT_SEED, cross_validate, format_cv
+
+    if args.pred:
+        raise ClaimkitError("--cv trains and predicts by itself; it does not take --pred")
+    if args.model:
+        raise ClaimkitError("--cv trains a model on each fold; it does not take --model")
+    if args.out and not Path(args.out).parent.is_dir():
+        raise ClaimkitError(f"{args.out}: the folder {Path(args.out).parent} does not exist")
+    t0 = time.perf_counter()
+    result = cross_validate(args.gold, args.cv, conllu=args.conllu,
+                            seed=DEFAULT_SEED if args.seed is None else args.seed,
+                            stanza_dir=args.stanza_dir, cache=not args.no_cache)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(format_cv(result))
+    if args.out:
+        from .writers import write_text_atomic
+
+        write_text_atomic(json.dumps(result, ensure_ascii=False, indent=2) + "\n", args.out)
+    print(f"cross-validated in {time.perf_counter() - t0:.1f} s" + (f"; written to {args.out}" if args.out else ""),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .train import DEFAULT_SEED, train
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise ClaimkitError(f"{out}: the folder {out.parent} does not exist")
+    res = train(args.gold, out, conllu=args.conllu, seed=DEFAULT_SEED if args.seed is None else args.seed,
+                stanza_dir=args.stanza_dir, cache=not args.no_cache)
+    ex = res.model.config["examples"]
+    print(f"trained on {res.documents} documents ({res.claims} required claims; {ex['cue']} cue, "
+          f"{ex['speaker']} speaker-candidate and {ex['source_type']} source-type examples) "
+          f"in {res.seconds:.1f} s; model written to {out}")
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -387,8 +480,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "report": cmd_report,
-            "grade": cmd_grade,
+COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "train": cmd_train,
+            "report": cmd_report, "grade": cmd_grade,
             "download": cmd_download,
             "cache": cmd_cache}
 

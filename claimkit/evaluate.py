@@ -282,7 +282,7 @@ def load_gold(gold: str | os.PathLike) -> tuple[list[dict], dict[Path, list[dict
 
 
 def predict_for_gold(per_file: dict[Path, list[dict]], *, conllu: bool = False, stanza_dir: str | None = None,
-                     cache: bool = True) -> list[dict]:
+                     cache: bool = True, model: Any = "default") -> list[dict]:
     """Run the analyser on the texts beside the gold files and return its records.
 
     For ``NAME.claims.jsonl`` it analyses ``NAME.txt`` or, with ``conllu=True``, the gold
@@ -303,24 +303,29 @@ def predict_for_gold(per_file: dict[Path, list[dict]], *, conllu: bool = False, 
         if conllu and (trees.is_file() or not txt.is_file()):
             if not trees.is_file():
                 raise InputFileError(f"{trees}: no gold trees and no text beside {f.name}")
-            analysis = analyze_file(trees, conllu=True, text_path=txt if txt.is_file() else None)
+            analysis = analyze_file(trees, conllu=True, text_path=txt if txt.is_file() else None, model=model)
         else:
             if not txt.is_file():
                 raise InputFileError(f"{txt}: no text beside {f.name} to analyse (or pass --pred)")
-            analysis = analyze_file(txt, stanza_dir=stanza_dir, cache=cache)
+            analysis = analyze_file(txt, stanza_dir=stanza_dir, cache=cache, model=model)
         pred.extend(analysis.to_dicts())
     return pred
 
 
-def evaluate(gold: str | os.PathLike, pred: str | os.PathLike | list[dict] | None = None, *, conllu: bool = False,
-             stanza_dir: str | None = None, cache: bool = True) -> Scores:
-    """Score predictions (a JSONL file or records) against a gold file or folder.
+def evaluate(gold: str | os.PathLike | list, pred: str | os.PathLike | list[dict] | None = None, *,
+             conllu: bool = False, stanza_dir: str | None = None, cache: bool = True, model: Any = "default") -> Scores:
+    """Score predictions (a JSONL file or records) against gold files or folders (one or a list).
 
-    Without ``pred`` the analyser is run on the gold texts (or trees, ``conllu=True``).
+    Without ``pred`` the analyser (with ``model``, see :func:`claimkit.analyze`) is run on the
+    gold texts (or trees, ``conllu=True``).
     """
-    gold_recs, per_file = load_gold(gold)
+    gold_recs, per_file = [], {}
+    for g in (gold if isinstance(gold, (list, tuple)) else [gold]):
+        recs, files = load_gold(g)
+        gold_recs += recs
+        per_file.update(files)
     if pred is None:
-        pred_recs = predict_for_gold(per_file, conllu=conllu, stanza_dir=stanza_dir, cache=cache)
+        pred_recs = predict_for_gold(per_file, conllu=conllu, stanza_dir=stanza_dir, cache=cache, model=model)
     elif isinstance(pred, (str, os.PathLike)):
         pred_recs = load_jsonl(pred)
     else:

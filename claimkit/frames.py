@@ -223,7 +223,7 @@ def _quote_is_speech(sent: Sent, units: list[Unit], j: int, near: bool = False) 
     return words >= 3
 
 
-def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int | None]:
+def _scan_forward(sent: Sent, units: list[Unit], cu: int, relaxed: bool = False) -> tuple[str, int, int | None]:
     """From the cue unit, find ('c'|'q'|'', index of the frame unit, merged participle unit).
 
     Between the cue and its complement may stand the source, a channel, time words, an
@@ -231,6 +231,9 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
     search for a complementizer (it starts another clause), but not for a colon, which
     announces the words themselves even after a long setting ("قالت ليف في مقابلة أجريت
     معها مؤخراً: …").
+
+    ``relaxed``: a verb, a clause break or another cue in between does not end the search —
+    how ``candidates`` proposes a frame the rules rejected, for the cue model to decide.
     """
     limit = min(len(units), cu + 1 + MAX_GAP)
     relative_seen = verb_seen = clause_break = False
@@ -244,7 +247,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             if u.norm in STOP_PUNCT:
                 break
             if u.norm == ":":
-                return ("q", j, None) if not clause_break else ("", j, None)
+                return ("q", j, None) if not clause_break or relaxed else ("", j, None)
             if u.norm in OPEN_QUOTES:
                 end = _quoted_name_end(sent, units, j, limit)
                 if end is not None and j == cu + 1 and not (end + 1 < limit and COMP_RE.match(units[end + 1].norm)):
@@ -257,7 +260,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             j += 1
             continue
         if COMP_RE.match(u.norm) and units[j - 1].norm not in NON_COMP_BEFORE:
-            if verb_seen and not relative_seen and not _between_commas(units, verbs, j):
+            if verb_seen and not relative_seen and not _between_commas(units, verbs, j) and not relaxed:
                 return "", j, None
             if _wish_noun_before(units, j):
                 return "", j, None   # أعرب عن أمله في أن…: the clause is hoped for, not reported
@@ -275,7 +278,7 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int) -> tuple[str, int, int
             # "علق قائلا: …": one speech act; the finite cue takes the participle's words
             f, k, _ = _scan_forward(sent, units, j)
             return (f, k, j) if f else ("", j, None)
-        if kind == "verb":
+        if kind == "verb" and not relaxed:
             return "", j, None
         if has_finite_verb(sent, u) and not relative_seen and name_read_as_verb(sent, sent.words[u.first]):
             j += 1
@@ -363,8 +366,11 @@ def _obj_start(sent: Sent, units: list[Unit], cue_word: int, after: int) -> int 
     return None
 
 
-def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) -> Frame | None:
-    """Confirm a cue and build its frame, or return None (not a claim)."""
+def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None, relaxed: bool = False) -> Frame | None:
+    """Confirm a cue and build its frame, or return None (not a claim).
+
+    ``relaxed``: look past verbs and other cues for the complement (see :func:`_scan_forward`);
+    only the candidate generator for the cue model asks for this."""
     units = units or units_of(sent, text)
     cu = unit_of_word(units, cue.first)
     cue_last_unit = unit_of_word(units, cue.last)
@@ -379,7 +385,7 @@ def confirm(sent: Sent, cue: Cue, text: str, units: list[Unit] | None = None) ->
     blocked = _blocked_context(sent, cue, units, cu)
     if blocked:
         return None
-    kind, k, merged = _scan_forward(sent, units, cue_last_unit)
+    kind, k, merged = _scan_forward(sent, units, cue_last_unit, relaxed)
     if cue.weak and (kind != "c" or k > cue_last_unit + 2):
         return None  # a verb form the tagger did not take for a verb needs a complement clause
     if merged is not None:

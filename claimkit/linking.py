@@ -130,6 +130,20 @@ class Linker:
         self.history: list[Turn] = []
         self.mentions = find_mentions(text, sents)
 
+    def entity_for_key(self, key: tuple[str, ...]) -> Entity | None:
+        """The entity a name key refers to once the article is linked: a named entity whose name
+        ends with ``key`` (or that ``key`` extends), else an unnamed one with the same words."""
+        if not key:
+            return None
+        for e in reversed(self.entities):
+            if e.named and (e.key[-len(key):] == key or key[-len(e.key):] == e.key):
+                return e
+        bare = tuple(strip_article(t) for t in key)
+        for e in reversed(self.entities):
+            if not e.named and e.key == bare:
+                return e
+        return None
+
     # -- explicit sources -------------------------------------------------------------
     def _named(self, name: str, key: tuple[str, ...], roles: set[str], possessed: bool, stype: str,
                gender: str, number: str, sentence: int) -> tuple[Entity, str]:

@@ -18,6 +18,7 @@ from . import cache as parse_cache
 from .blocks import BLOCK_CHARS
 from .clean import DEFAULT_MAX_CHARS, CleanText, check_text, clean
 from .errors import InputFileError
+from .model import ModelSpec
 from .records import Analysis
 from .treebank import ParsedDoc, StanzaBuilder, from_conllu, from_stanza
 
@@ -108,22 +109,27 @@ def parse(text: str, *, stanza_dir: str | os.PathLike | None = None, cache: bool
 
 
 def analyze(text: str, *, doc: str = "doc", stanza_dir: str | os.PathLike | None = None, cache: bool = True,
-            max_chars: int | None = DEFAULT_MAX_CHARS, block_chars: int = BLOCK_CHARS) -> Analysis:
+            max_chars: int | None = DEFAULT_MAX_CHARS, block_chars: int = BLOCK_CHARS,
+            model: ModelSpec = "default") -> Analysis:
     """Find every attributed claim in an Arabic article.
 
     Returns an :class:`~claimkit.records.Analysis` (``.claims``, ``.sources``,
     ``.sentences`` DataFrames; ``.records`` as :class:`~claimkit.records.Claim`).
     Raises :class:`~claimkit.errors.EmptyTextError`, :class:`~claimkit.errors.NotArabicError`,
     :class:`~claimkit.errors.TextTooLongError` or :class:`~claimkit.errors.ModelNotFoundError`.
-    ``block_chars``: see :func:`parse`.
+    ``block_chars``: see :func:`parse`. ``model``: the trained decisions — ``"default"`` (the model
+    shipped with claimkit, or ``$CLAIMKIT_MODEL``), a folder written by ``claimkit train``, or
+    ``"rules"`` for the rules alone; a bad folder raises :class:`~claimkit.model.ModelError`.
     """
     from .extract import extract
+    from .model import resolve_model
 
+    resolve_model(model)   # a bad model folder is reported before minutes of parsing
     return extract(parse(text, stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, block_chars=block_chars),
-                   doc=doc)
+                   doc=doc, model=model)
 
 
-def analyze_conllu(conllu: str, *, text: str | None = None, doc: str = "doc") -> Analysis:
+def analyze_conllu(conllu: str, *, text: str | None = None, doc: str = "doc", model: ModelSpec = "default") -> Analysis:
     """Analyse pre-parsed CoNLL-U (gold trees, teaching, another parser's output).
 
     ``text``: the article the trees were made from; offsets then point into it. Without
@@ -131,10 +137,10 @@ def analyze_conllu(conllu: str, *, text: str | None = None, doc: str = "doc") ->
     """
     from .extract import extract
 
-    return extract(from_conllu(conllu, text=text), doc=doc)
+    return extract(from_conllu(conllu, text=text), doc=doc, model=model)
 
 
-def analyze_document(document: Any, *, doc: str = "doc") -> Analysis:
+def analyze_document(document: Any, *, doc: str = "doc", model: ModelSpec = "default") -> Analysis:
     """Analyse a Stanza ``Document`` (e.g. from ``stanza.utils.conll.CoNLL.conll2doc``).
 
     The document goes through the same extraction as a parsed article; offsets point
@@ -142,7 +148,7 @@ def analyze_document(document: Any, *, doc: str = "doc") -> Analysis:
     """
     from .extract import extract
 
-    return extract(from_conllu("{:C}".format(document)), doc=doc)
+    return extract(from_conllu("{:C}".format(document)), doc=doc, model=model)
 
 
 def read_text_file(path: str | os.PathLike, *, newline: str | None = "") -> str:
@@ -178,7 +184,7 @@ def doc_name(path: str | os.PathLike) -> str:
 
 def analyze_file(path: str | os.PathLike, *, conllu: bool | None = None, text_path: str | os.PathLike | None = None,
                  stanza_dir: str | os.PathLike | None = None, cache: bool = True,
-                 max_chars: int | None = DEFAULT_MAX_CHARS) -> Analysis:
+                 max_chars: int | None = DEFAULT_MAX_CHARS, model: ModelSpec = "default") -> Analysis:
     """Analyse one file: raw text (``.txt``, ``.html``) or CoNLL-U (``.conllu`` or ``conllu=True``).
 
     ``doc`` is the file name without its extension. Offsets point into the text file as
@@ -188,5 +194,5 @@ def analyze_file(path: str | os.PathLike, *, conllu: bool | None = None, text_pa
     body = read_text_file(path, newline=None if is_conllu else "")
     if is_conllu:
         text = read_text_file(text_path) if text_path else None
-        return analyze_conllu(body, text=text, doc=doc_name(path))
-    return analyze(body, doc=doc_name(path), stanza_dir=stanza_dir, cache=cache, max_chars=max_chars)
+        return analyze_conllu(body, text=text, doc=doc_name(path), model=model)
+    return analyze(body, doc=doc_name(path), stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, model=model)
