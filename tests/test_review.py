@@ -195,3 +195,19 @@ def test_widget_messages_select_report_errors_and_undo(seed_analysis, seed_text,
     assert widget.view.state["summary"]["added"] == 0 and widget.view.state["selected"] == -1
     assert widget.view.state["message"].startswith("undone: added claim") and not widget.view.state["error"]
     assert "مجيبا" not in {r["cue"] for r in load_jsonl(path)}
+
+
+def test_a_reviewed_folder_is_training_data(seed_analysis, seed_text, tmp_path):
+    """Saved reviews are ordinary gold (NAME.claims.jsonl beside NAME.txt): `claimkit train` reads them."""
+    from claimkit.train import train
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"{SEED_NAME}.txt").write_text(seed_text, encoding="utf-8")
+    r = Review(seed_analysis, folder / f"{SEED_NAME}.claims.jsonl")
+    r.add_claim_at(seed_text.index(MISSED))
+    r.reject(_no(r, "يذكر"))
+    res = train([folder], tmp_path / "model")
+    assert (res.documents, res.claims) == (1, len(seed_analysis))
+    again = claimkit.analyze(seed_text, doc=SEED_NAME, model=tmp_path / "model")
+    assert len(again) > 0
