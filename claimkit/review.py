@@ -339,7 +339,10 @@ class Review:
         """The machine's reading of a cue chosen by hand, as a gold record (not added)."""
         from .extract import extract
 
-        analysis = extract(self.parsed, doc=self.doc, chosen=((cue_start, cue_end),))
+        try:
+            analysis = extract(self.parsed, doc=self.doc, chosen=((cue_start, cue_end),))
+        except ValueError as exc:   # no word of the sentence in the span (punctuation only)
+            raise ReviewError(str(exc)) from None
         hit = [c for c in analysis.records if c.cue_start < cue_end and cue_start < c.cue_end]
         if not hit:
             raise ReviewError(f"no sentence holds offsets {cue_start}–{cue_end}")

@@ -152,6 +152,11 @@ def test_bad_corrections_are_claimkit_errors(seed_analysis, seed_text, path):
         r.set_content(0, 10, 5)
     with pytest.raises(ReviewError, match="holds no word"):
         r.add_claim(seed_text.index("\n\n"), seed_text.index("\n\n") + 2)
+    comma = seed_text.index("،")
+    with pytest.raises(ReviewError, match="no word of sentence"):
+        r.add_claim(comma, comma + 1)
+    with pytest.raises(ReviewError, match="no sentence holds"):
+        r.add_claim_at(seed_text.index("6/28/2016"))      # a boilerplate line the parser never saw
     with pytest.raises(ReviewError, match="outside the text"):
         r.add_claim_at(len(seed_text) + 5)
     with pytest.raises(ReviewError, match="does not exist"):
