@@ -9,7 +9,9 @@ decide. This module widens what is proposed so that a model has something to cho
   (ANNOTATION.md): وبيّن أن، واستكمل أن، منوها إلى أن are proposed; the cue model keeps the
   reporting ones and drops verbs of wanting, deciding or being able (أراد أن، قرر أن).
 * :func:`speaker_candidates` — for one claim: the rules' choice, "no entity", the recent
-  speakers and main-verb subjects of the discourse, the titled names of nearby sentences,
+  speakers and main-verb subjects of the discourse, the titled names of nearby sentences (both
+  within the paragraph, or the one before when the sentence opens with و/ف/ثم, as in rule 5 of
+  ``linking``),
   the name runs and the tree subject of the cue's own sentence. Each candidate carries the
   facts the speaker model's features are made of (``features.speaker_features``).
 
@@ -177,7 +179,7 @@ def speaker_candidates(linker: "Linker", sent: Sent, frame: "Frame", link: "Link
     # the discourse: recent claims' speakers and main-verb subjects, most recent first
     seen: list = []
     for t in reversed(linker.history):
-        if sent.index - t.sentence > CANDIDATE_SENTENCES_BACK or linker.sents[t.sentence].docid != sent.docid:
+        if sent.index - t.sentence > CANDIDATE_SENTENCES_BACK or not linker.same_discourse(sent, t.sentence):
             break
         if any(t.entity is e for e in seen):
             continue
@@ -191,7 +193,8 @@ def speaker_candidates(linker: "Linker", sent: Sent, frame: "Frame", link: "Link
     # titled names written nearby (before, and the sentence after)
     for m in linker.mentions:
         d = sent.index - m.sentence
-        if -1 <= d <= CANDIDATE_SENTENCES_BACK and linker.sents[m.sentence].docid == sent.docid:
+        if -1 <= d <= CANDIDATE_SENTENCES_BACK and (linker.same_discourse(sent, m.sentence) if d > 0 else
+                                                     linker.same_discourse(linker.sents[m.sentence], sent.index)):
             _add(cands, "mention", text=m.name, key=m.key, stype="person", mention_dist=d,
                  mention_titled=bool(m.descriptor))
     # name runs and the tree subject of this sentence (outside the content)

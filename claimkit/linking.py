@@ -232,8 +232,16 @@ class Linker:
         in the paragraph just before when ``sent`` opens with a continuing conjunction (و/ف/ثم):
         "وأضاف" opening a paragraph continues the speaker above. (Paragraphs are separated by a
         blank line; a single line break only ends a sentence.)"""
+        if sent.index - si > MAX_SENTENCES_BACK:
+            return False
+        return self.same_discourse(sent, si)
+
+    def same_discourse(self, sent: Sent, si: int) -> bool:
+        """Sentence ``si`` (earlier) is in the same document and paragraph as ``sent``, or in the
+        paragraph just before it when ``sent`` opens with و/ف/ثم (the reach of rule 5, without its
+        sentence limit)."""
         prev = self.sents[si]
-        if sent.index - si > MAX_SENTENCES_BACK or prev.docid != sent.docid:
+        if prev.docid != sent.docid:
             return False
         if prev.paragraph == sent.paragraph:
             return True

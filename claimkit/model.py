@@ -148,13 +148,13 @@ class Model:
         if "rule" in best.kinds:
             # the rules type their own choice better than the type model does (cross-validated)
             stype = draft.link.source_type
-            ev.append(f"  rule: {draft.link.reason}")
+            ev.append(f"  entity by the rules: {draft.link.reason}")
             ev.append(f"source type: {stype} (the rules' type of this source)")
         else:
             tf = type_features(draft, best, linker)
             probs = self.source_type.proba(tf)
             stype = max(sorted(probs), key=lambda c: probs[c])
-            ev.append(f"  the rules had proposed: {draft.link.entity.name if draft.link.entity else '—'} "
+            ev.append(f"  the rules had proposed the entity {draft.link.entity.name if draft.link.entity else '—'} "
                       f"({draft.link.reason})")
             ev.append(f"source type: {stype} ({probs[stype]:.2f}): "
                       + ", ".join(self.source_type.strongest(tf, stype) or ["—"]))
