@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__", "analyze", "analyze_conllu", "analyze_document", "analyze_file", "analyze_corpus", "parse",
     "Analysis", "Claim", "RECORD_KEYS", "ClaimkitError", "ConlluError", "EmptyTextError", "InputFileError",
-    "ModelNotFoundError", "NotArabicError", "TextTooLongError",
+    "ModelNotFoundError", "NotArabicError", "TextTooLongError", "review", "grade",
 ]
 
 
@@ -31,4 +31,8 @@ def __getattr__(name: str):
         from .corpus import analyze_corpus
 
         return analyze_corpus
+    if name in ("review", "grade"):  # callable modules: claimkit.review(analysis, save_to=…), claimkit.grade(key, students)
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'claimkit' has no attribute {name!r}")

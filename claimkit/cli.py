@@ -204,6 +204,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--stanza-dir", metavar="DIR")
     r.add_argument("--no-cache", action="store_true")
 
+    g = sub.add_parser("grade", help="grade a class: students' claim files (and the machine) against a key",
+                       description="Score each student's NAME.claims.jsonl (one folder per student, or "
+                       "NAME.STUDENT.claims.jsonl files) and the machine against the teacher's key (NAME.claims.jsonl "
+                       "with NAME.txt beside), with the reference scorer's rules. Bad student files are listed on "
+                       "stderr and never stop the run (status 1 when there were any).")
+    g.add_argument("key", metavar="KEY_DIR", help="the teacher's gold files, NAME.txt beside each")
+    g.add_argument("students", metavar="STUDENTS_DIR", help="one folder per student, or NAME.STUDENT.claims.jsonl")
+    g.add_argument("--out", "-o", metavar="grades.csv", help="write the scores (one row per student and the machine)")
+    g.add_argument("--disagreements", metavar="FILE.csv", help="write the per-claim disagreement table")
+    g.add_argument("--chart", metavar="FILE.html", help="write the class chart (.html; .png/.svg need kaleido)")
+    g.add_argument("--no-machine", action="store_true", help="do not run claimkit on the key's texts")
+    g.add_argument("--conllu", action="store_true", help="the machine reads NAME.conllu gold trees instead of parsing")
+    g.add_argument("--stanza-dir", metavar="DIR")
+    g.add_argument("--no-cache", action="store_true")
+
     d = sub.add_parser("download", help="download the official Stanza Arabic model",
                        description="Fetch the official Stanza Arabic model (tokenize, mwt, pos, lemma, depparse).")
     d.add_argument("--stanza-dir", metavar="DIR", help="target folder (default: $STANZA_RESOURCES_DIR, "
@@ -362,6 +377,30 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .grade import grade, write_scores
+    from .plots import save_figure
+    from .writers import write_text_atomic
+
+    for target in (args.out, args.disagreements, args.chart):
+        if target and not Path(target).resolve().parent.is_dir():
+            raise _UsageError(f"{target}: the folder {Path(target).parent} does not exist")
+    grades = grade(args.key, args.students, machine=not args.no_machine, conllu=args.conllu,
+                   stanza_dir=args.stanza_dir, cache=not args.no_cache)
+    for problem in grades.problems:
+        print(f"claimkit: {problem}", file=sys.stderr)
+    cols = ["student", "tp", "fp", "fn", "cue_F1", "attribution_F1", "entity_acc", "source_type_acc", "mode_acc",
+            "hedging_acc", "content_tokF1"]
+    print(grades.scores[cols].to_string(index=False))
+    if args.out:
+        write_scores(grades, args.out)
+    if args.disagreements:
+        write_text_atomic(grades.disagreements.to_csv(index=False), args.disagreements)
+    if args.chart:
+        save_figure(grades.chart(), args.chart)
+    return 1 if grades.problems else 0
+
+
 def _cross_validate(args: argparse.Namespace) -> int:
     import json
     import time
@@ -442,7 +481,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "train": cmd_train,
-            "report": cmd_report,
+            "report": cmd_report, "grade": cmd_grade,
             "download": cmd_download,
             "cache": cmd_cache}
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .candidates import SpeakerCandidate, open_cues, speaker_candidates
-from .cues import find_cues, match_verb
-from .frames import Frame, confirm
+from .cues import Cue, find_cues, match_participle, match_verb
+from .frame_words import trim
+from .frames import Frame, confirm, content_end
 from .units import Unit, units_of
 from .hedging import grade
 from .linking import Link, Linker
@@ -70,6 +71,41 @@ def _cue_class(frame: Frame) -> str:
     return cls
 
 
+def chosen_frame(sent: Sent, text: str, units: list[Unit], start: int, end: int) -> Frame:
+    """The frame of a cue a reader chose by hand (a missed claim), always built.
+
+    The chosen word is read as the cue the lexicon would give it (verb, participle, source
+    phrase — first-person verbs too, which the extractor skips on purpose), else as a plain
+    ``say`` verb, and confirmed like any cue so source, channel, content and mode come from
+    the same rules. When no frame fits, the content is the rest of the sentence after the
+    cue and the source is left empty: the reader corrects it.
+    """
+    word_units = [u for u in units if not u.punct and u.start < end and start < u.end]
+    if not word_units:
+        raise ValueError(f"no word of sentence {sent.index} at offsets {start}–{end}")
+    first, last = word_units[0].first, word_units[-1].last
+    candidates = [c for c in find_cues(sent, text, units) if c.first <= last and first <= c.last]
+    for i in range(first, last + 1):
+        w = sent.words[i]
+        hit = match_verb(w)
+        participle = match_participle(w)
+        if hit:
+            candidates.append(Cue(sent.index, i, i, "verb", hit[0], hit[1], "hand"))
+        elif participle:
+            candidates.append(Cue(sent.index, i, i, "participle", participle, "participle", "hand"))
+    candidates.append(Cue(sent.index, first, last, "verb", None, "perfect", "hand"))
+    for cue in candidates:
+        frame = confirm(sent, cue, text, units)
+        if frame is not None:
+            frame.evidence.insert(0, "cue chosen by hand")
+            return frame
+    k = units.index(word_units[-1]) + 1
+    r = trim(units, k, content_end(sent, units, k)) if k < len(units) else None
+    a, b = (units[r[0]].start, units[r[1] - 1].end) if r else (word_units[-1].end, word_units[-1].end)
+    return Frame(candidates[-1], (word_units[0].start, word_units[-1].end), "indirect", (a, b),
+                 evidence=["cue chosen by hand; no frame found: the content is the rest of the sentence"])
+
+
 @dataclass
 class Draft:
     """A proposed claim: the rules' frame and link, and the candidates a model may choose from.
@@ -86,14 +122,18 @@ class Draft:
     nested: bool
     open_cue: bool = False
     speakers: list[SpeakerCandidate] = field(default_factory=list)
+    chosen: bool = False        # its cue was chosen by a reader (``chosen=``): always kept
 
 
-def propose(parsed: ParsedDoc, *, candidates: bool = False) -> tuple[list[Draft], Linker]:
+def propose(parsed: ParsedDoc, *, candidates: bool = False,
+            chosen: tuple[tuple[int, int], ...] = ()) -> tuple[list[Draft], Linker]:
     """Stages 1–5 by the rules, in text order: every confirmed frame, linked, typed and graded.
 
     With ``candidates=True`` the unlisted cues of :func:`~claimkit.candidates.open_cues` are
     proposed too (linked, but never the current speaker), and every draft carries its speaker
-    candidates — what a trained model (``model.py``) decides between.
+    candidates — what a trained model (``model.py``) decides between. ``chosen``: cue spans
+    ``(start, end)`` a reader picked (a missed claim, see :func:`chosen_frame`); a draft is made
+    for each and marked ``chosen``.
     """
     text = parsed.text
     linker = Linker(text, parsed.sents)
@@ -104,7 +144,8 @@ def propose(parsed: ParsedDoc, *, candidates: bool = False) -> tuple[list[Draft]
         frames = sentence_frames(sent, text, units, cues)
         extra = _open_frames(sent, text, units, cues, frames) if candidates else []
         here: list = []
-        for frame in sorted(frames + extra, key=lambda f: f.cue_span[0]):
+        picked = _chosen_frames(sent, text, units, frames + extra, chosen)
+        for frame in sorted(frames + extra + picked, key=lambda f: f.cue_span[0]):
             is_open = any(frame is f for f in extra)
             nested = any(g is not frame and g.content_span[0] <= frame.cue_span[0] < g.content_span[1]
                          for g in frames)
@@ -112,12 +153,20 @@ def propose(parsed: ParsedDoc, *, candidates: bool = False) -> tuple[list[Draft]
             if not is_open:
                 here.append((frame, link))
             cls = _cue_class(frame)
-            draft = Draft(sent, frame, link, cls, grade(sent, units, frame, cls, text), nested, is_open)
+            draft = Draft(sent, frame, link, cls, grade(sent, units, frame, cls, text), nested, is_open,
+                          chosen=any(frame.cue_span[0] < b and a < frame.cue_span[1] for a, b in chosen))
             if candidates:
                 draft.speakers = speaker_candidates(linker, sent, frame, link)
             drafts.append(draft)
         linker.note_sentence(sent, bool(frames))
     return drafts, linker
+
+
+def _chosen_frames(sent: Sent, text: str, units: list[Unit], found: list[Frame],
+                   chosen: tuple[tuple[int, int], ...]) -> list[Frame]:
+    """Frames for the chosen cue spans in this sentence that no found frame already covers."""
+    return [chosen_frame(sent, text, units, a, b) for a, b in chosen
+            if sent.start <= a < sent.end and not any(f.cue_span[0] < b and a < f.cue_span[1] for f in found)]
 
 
 def _open_frames(sent: Sent, text: str, units: list[Unit], cues: list, frames: list[Frame]) -> list[Frame]:
@@ -141,29 +190,32 @@ def _open_frames(sent: Sent, text: str, units: list[Unit], cues: list, frames: l
     return out
 
 
-def extract(parsed: ParsedDoc, doc: str = "doc", model: ModelSpec = "default") -> Analysis:
+def extract(parsed: ParsedDoc, doc: str = "doc", model: ModelSpec = "default",
+            chosen: tuple[tuple[int, int], ...] = ()) -> Analysis:
     """All claims of a parsed article, as an :class:`~claimkit.records.Analysis`.
 
     ``model``: the trained decisions (``"default"``: the model shipped with claimkit; a folder
     written by ``claimkit train``; a loaded :class:`~claimkit.model.Model`), or ``None`` /
     ``"rules"`` for the rules alone. Records are built once the whole article is linked, so
     every claim of an entity carries its final (fullest) name even when the full name appears later.
+    ``chosen``: cue spans picked by a reader (the review's missed claims): each gives a claim,
+    whatever the rules or the model would decide, with their reading of its speaker.
     """
     from .model import resolve_model
 
     text = parsed.text
     m = resolve_model(model)
-    drafts, linker = propose(parsed, candidates=m is not None)
+    drafts, linker = propose(parsed, candidates=m is not None, chosen=chosen)
     records = []
     for d in drafts:
         if m is None:
-            if d.open_cue:
+            if d.open_cue and not d.chosen:
                 continue
             entity = d.link.entity.name if d.link.entity else ""
             records.append(_record(doc, text, d, entity, d.link.source_type, (f"entity: {d.link.reason}",)))
             continue
         decision = m.decide(d, linker)
-        if decision.keep:
+        if decision.keep or d.chosen:
             records.append(_record(doc, text, d, decision.entity, decision.source_type, decision.evidence))
     sentences = tuple(Sentence(s.index, s.start, s.end, text[s.start:s.end], s.paragraph) for s in parsed.sents)
     return Analysis(doc=doc, text=text, records=tuple(records), sentence_spans=sentences)

@@ -1,0 +1,142 @@
+"""The review widget: the article with its claims, a panel to correct the selected claim, a live summary.
+
+An anywidget (plain ES module and CSS in ``templates/review/``, no build step) shown under a
+plotly ``FigureWidget`` of the reliance chart. Every click is sent to the kernel as a small
+message (``{"action": "reject", "i": 3}``) and carried out by the :class:`~claimkit.review.Review`
+the widget wraps, the same methods a notebook or a test calls; the kernel then sends back the
+redrawn article and the panel state. So what the widget shows is always what the file holds.
+
+Controls: click a claim (any of its highlighted words) to select it; Keep / Reject; the speaker
+from the article's mentions, "no entity (the author)" or a typed name; source type, mode,
+hedging and cue class from their closed lists; optional; the content set to the text selected
+in the article; "Add a missed claim" then click the cue word (or select a longer cue first);
+Undo. Rejected claims stay in the view in grey so they can be kept again.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets
+import traitlets
+
+from .errors import ClaimkitError
+from .records import CUE_CLASSES, HEDGING_NAMES, MODES, SOURCE_TYPES
+from .render import render_article
+from .review import REJECTED, Review
+
+ASSETS = Path(__file__).parent / "templates" / "review"
+#: The grey of rejected claims in the article.
+REJECTED_COLOR = "#9e9e9e"
+#: Height of the reliance chart above the article (px).
+CHART_HEIGHT = 230
+
+
+class ReviewView(anywidget.AnyWidget):
+    """The article and the correction panel (front end in ``templates/review/review.js``)."""
+
+    _esm = ASSETS / "review.js"
+    _css = ASSETS / "review.css"
+    article = traitlets.Unicode("").tag(sync=True)
+    state = traitlets.Dict({}).tag(sync=True)
+
+
+class ReviewWidget(ipywidgets.VBox):
+    """Reliance chart and :class:`ReviewView` for one :class:`~claimkit.review.Review` (``.review``)."""
+
+    def __init__(self, review: Review, **kwargs: Any):
+        import plotly.graph_objects as go
+
+        self.review = review
+        self.selected: int | None = None
+        self.message, self.error = "", False
+        self.view = ReviewView()
+        self.chart = go.FigureWidget()
+        self.chart._config = {"displayModeBar": False}   # its tool bar would cover the title (the numbers)
+        super().__init__([self.chart, self.view], **kwargs)
+        self._drawn = False
+        self.view.on_msg(self._on_message)
+        review.listeners.append(lambda _r: self.refresh())   # API calls from the notebook redraw it too
+        self.refresh()
+
+    def __repr__(self) -> str:  # the plain-text view (static notebook viewers, terminals)
+        s = self.review.summary()
+        return (f"<claimkit review of {self.review.doc}: {s['kept']} kept, {s['corrected']} corrected, "
+                f"{s['rejected']} rejected, {s['added']} added; saved to {self.review.path}>")
+
+    # -- kernel side of the clicks --------------------------------------------------------
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any = None) -> None:
+        self.message, self.error, self._drawn, before = "", False, False, self.selected
+        try:
+            self.apply(content)
+        except ClaimkitError as exc:
+            self.message, self.error = str(exc), True
+        if not self._drawn or self.message or self.selected != before:   # a saved change has redrawn once
+            self.refresh()
+
+    def apply(self, msg: dict[str, Any]) -> None:
+        """Carry out one front-end message on the review (also usable from Python)."""
+        r, action, i = self.review, msg.get("action"), msg.get("i")
+        if action == "select":
+            self.selected = i if isinstance(i, int) and 0 <= i < len(r.claims) else None
+        elif action == "keep":
+            r.keep(i)
+        elif action == "reject":
+            r.reject(i)
+        elif action == "speaker":
+            r.set_speaker(i, msg.get("entity", ""))
+        elif action == "label":
+            r.set_label(i, msg["field"], msg["value"])
+        elif action == "optional":
+            r.set_optional(i, bool(msg.get("value")))
+        elif action == "content":
+            r.set_content(i, msg["start"], msg["end"])
+        elif action == "add":
+            if msg.get("end") is not None and msg["end"] > msg["start"]:
+                self.selected = r.add_claim(msg["start"], msg["end"])
+            else:
+                self.selected = r.add_claim_at(msg["start"])
+        elif action == "undo":
+            what = r.undo()
+            self.message = f"undone: {what}" if what else "nothing to undo"
+
+    # -- what the front end shows -----------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw the article, the panel state and the reliance chart from the review."""
+        r = self.review
+        self._drawn = True
+        self.view.article = article_html(r)
+        if self.selected is not None and self.selected >= len(r.claims):   # an added claim undone
+            self.selected = None
+        i = self.selected
+        self.view.state = {
+            "selected": i if i is not None else -1,
+            "claim": r.claims[i] if i is not None else None,
+            "status": r.status[i] if i is not None else "",
+            "summary": r.summary(),
+            "speakers": r.speakers(),
+            "choices": {"source_type": list(SOURCE_TYPES), "mode": list(MODES), "hedging": list(HEDGING_NAMES),
+                        "cue_class": list(CUE_CLASSES)},
+            "path": str(r.path),
+            "last": r.history[-1].description if r.history else "",
+            "message": self.message,
+            "error": self.error,
+        }
+        fig = r.reliance_figure()
+        fig.update_layout(height=CHART_HEIGHT)
+        with self.chart.batch_update():
+            self.chart.data = []
+            self.chart.add_traces(list(fig.data))
+            self.chart.layout = fig.layout
+
+
+def article_html(review: Review) -> str:
+    """The article view (``render.render_article``) of every claim; ``data-claim`` is the claim's number.
+
+    Rejected claims are drawn in grey under the name "(rejected)" so they can be selected and kept again.
+    """
+    records = [dict(c, entity="(rejected)", source_type="rejected") if s == REJECTED else c
+               for c, s in zip(review.claims, review.status)]
+    colors = {"(rejected)": REJECTED_COLOR} if REJECTED in review.status else None
+    return render_article(records, review.text, colors=colors)
