@@ -90,6 +90,22 @@ def _forms_column(claims: "pd.DataFrame") -> str | None:
     return None
 
 
+def _as_list(value: Any) -> list:
+    """An alias list as a list: Parquet gives arrays, and Dask's string conversion (``from_pandas``)
+    turns a list column into its text."""
+    if isinstance(value, str):
+        import ast
+
+        try:
+            value = ast.literal_eval(value) if value.startswith("[") else [value]
+        except (ValueError, SyntaxError):
+            value = [value]
+    try:
+        return [str(v) for v in value] if value is not None else []
+    except TypeError:
+        return []
+
+
 def check_claims(claims: Any) -> None:
     """Raise :class:`SourceIndexError` unless ``claims`` has the columns the index needs."""
     missing = [c for c in ("doc", "entity") if c not in claims.columns]
@@ -117,13 +133,15 @@ def mention_table(claims: "pd.DataFrame") -> "pd.DataFrame":
         else pd.Series(1, index=df.index)
     base = pd.DataFrame({"doc": df["doc"].astype(str), "entity": df["entity"].astype(str), "source_type": stype,
                          "hedging": hedging})
+    base["source_type"] = base["source_type"].astype(str)
     agg = base.groupby(keys, sort=False).agg(claims=("hedging", "size"), hedging_sum=("hedging", "sum"))
     types = base.groupby(keys + ["source_type"], sort=False).size().reset_index(name="n") \
         .sort_values(["n"], ascending=False, kind="stable").drop_duplicates(keys).set_index(keys)["source_type"]
     agg["source_type"] = types
     col = _forms_column(df)
     if col is not None:
-        forms = pd.DataFrame({"doc": base["doc"], "entity": base["entity"], "form": df[col]})
+        values = df[col] if col == "source" else df[col].map(_as_list)
+        forms = pd.DataFrame({"doc": base["doc"], "entity": base["entity"], "form": values})
         forms = forms.explode("form") if col != "source" else forms
         forms = forms[forms["form"].notna() & (forms["form"].astype(str).str.strip() != "")]
         agg["forms"] = forms.drop_duplicates().groupby(keys, sort=False)["form"].agg(list)
@@ -230,7 +248,7 @@ def _person_edges(rows: list[dict]) -> list[tuple[str, str, str, str]]:
     for r in rows:
         by_name.setdefault(tuple(r["name_key"]), []).append(r)
     full = sorted(k for k in by_name if len(k) >= 2)
-    for k in by_name:
+    for k in full:   # one-word names are merged below, only when no full name makes them ambiguous
         rs = sorted(by_name[k], key=lambda r: r["mention_id"])
         edges += [(rs[0]["mention_id"], r["mention_id"], *_same_name_reason(rs[0], r)) for r in rs[1:]]
     parent = {k: k for k in full}
@@ -519,7 +537,7 @@ def build(claims: Any, *, meta: "pd.DataFrame | None" = None, texts: dict[str, s
     articles["claims"] = articles["doc"].map(docs_claims).fillna(0).astype("int64")
     per_doc = mentions.groupby("doc")["source_id"].nunique()
     articles["sources"] = articles["doc"].map(per_doc).fillna(0).astype("int64")
-    articles["fingerprint"] = articles["doc"].map(fingerprints).fillna("")
+    articles["fingerprint"] = articles["doc"].map(fingerprints.astype(object)).fillna("").astype(str)
     stats.update({"claims": int(docs_claims.sum()), "articles": len(articles), "mentions": len(mentions),
                   "sources": len(sources), "merges": int(merges["applied"].sum()) if len(merges) else 0,
                   "refused_merges": int((~merges["applied"]).sum()) if len(merges) else 0})
