@@ -48,6 +48,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -106,6 +107,18 @@ def _as_list(value: Any) -> list:
         return []
 
 
+def _lists(keys: Iterable[Any], values: Iterable[Any], many: bool = True) -> dict[Any, list]:
+    """key → the distinct non-empty values in first-seen order (``many``: each value is a list).
+    Plain dictionaries: pandas' ``groupby().agg(list)`` is a Python loop per group, far slower."""
+    out: dict[Any, dict] = {}
+    for k, v in zip(keys, values):
+        seen = out.setdefault(k, {})
+        for x in (v if many else (v,)):
+            if isinstance(x, str) and x.strip():
+                seen[x] = None
+    return {k: list(v) for k, v in out.items()}
+
+
 def check_claims(claims: Any) -> None:
     """Raise :class:`SourceIndexError` unless ``claims`` has the columns the index needs."""
     missing = [c for c in ("doc", "entity") if c not in claims.columns]
@@ -141,15 +154,12 @@ def mention_table(claims: "pd.DataFrame") -> "pd.DataFrame":
     col = _forms_column(df)
     if col is not None:
         values = df[col] if col == "source" else df[col].map(_as_list)
-        forms = pd.DataFrame({"doc": base["doc"], "entity": base["entity"], "form": values})
-        forms = forms.explode("form") if col != "source" else forms
-        forms = forms[forms["form"].notna() & (forms["form"].astype(str).str.strip() != "")]
-        agg["forms"] = forms.drop_duplicates().groupby(keys, sort=False)["form"].agg(list)
+        agg["forms"] = _lists(zip(base["doc"].tolist(), base["entity"].tolist()), values.tolist(), many=col != "source")
     else:
         agg["forms"] = None
     agg = agg.reset_index()
-    rows = [mention_features(doc, entity, stype_, forms_ if isinstance(forms_, list) else [])
-            for doc, entity, stype_, forms_ in zip(agg["doc"], agg["entity"], agg["source_type"], agg["forms"])]
+    rows = [_features(entity, stype_, tuple(forms_) if isinstance(forms_, list) else ())
+            for entity, stype_, forms_ in zip(agg["entity"], agg["source_type"], agg["forms"])]
     feats = pd.DataFrame(rows, index=agg.index)
     out = pd.concat([agg[["doc", "entity", "source_type", "claims", "hedging_sum", "forms"]], feats], axis=1)
     out.insert(0, "mention_id", [mention_id(d, e) for d, e in zip(out["doc"], out["entity"])])
@@ -179,7 +189,12 @@ def _description_key(text: str) -> str:
     return " ".join(desc) + "|" + p.country
 
 
-def mention_features(doc: str, entity: str, source_type: str, forms: Iterable[str]) -> dict[str, Any]:
+@lru_cache(maxsize=500_000)
+def _features(entity: str, source_type: str, forms: tuple[str, ...]) -> dict[str, Any]:
+    return mention_features(entity, source_type, forms)
+
+
+def mention_features(entity: str, source_type: str, forms: Iterable[str]) -> dict[str, Any]:
     """What the index resolves a mention by: ``kind``, ``name`` (display), ``name_key`` (folded
     name words), ``titles`` (title keys seen with it), ``country`` and ``keys`` (block keys)."""
     forms = [f for f in dict.fromkeys([entity, *forms]) if f]
@@ -270,6 +285,9 @@ def _person_edges(rows: list[dict]) -> list[tuple[str, str, str, str]]:
     for k in full:
         groups.setdefault(find(k), []).append(k)
     singles = [k for k in by_name if len(k) == 1]
+    group_titles = [(g, {t for n in g for m in by_name[n] for t in m["titles"]}) for g in groups.values()]
+    best = {id(g): min((m for n in g for m in by_name[n]), key=lambda m: (-len(m["name_key"]), m["mention_id"]))
+            for g in groups.values()}
     for k in singles:
         for r in by_name[k]:
             target, rule, why = None, "", ""
@@ -277,17 +295,15 @@ def _person_edges(rows: list[dict]) -> list[tuple[str, str, str, str]]:
                 target = next(iter(groups.values()))
                 rule, why = "surname", "the only full name with that surname in the corpus"
             elif len(groups) > 1:
-                titled = [g for g in groups.values()
-                          if set(r["titles"]) & {t for n in g for m in by_name[n] for t in m["titles"]}]
+                titled = [(g, ts & set(r["titles"])) for g, ts in group_titles if ts & set(r["titles"])]
                 if len(titled) == 1:
-                    target = titled[0]
-                    shared = sorted(set(r["titles"]) & {t for n in target for m in by_name[n] for t in m["titles"]})
+                    target = titled[0][0]
                     rule, why = "surname_title", f"the only full name with that surname seen with the title " \
-                                                 f"{_quote(shared[0])}"
+                                                 f"{_quote(sorted(titled[0][1])[0])}"
             if target is not None:
-                best = min((m for n in target for m in by_name[n]), key=lambda m: (-len(m["name_key"]), m["mention_id"]))
-                edges.append((best["mention_id"], r["mention_id"], rule,
-                              f"{_quote(r['entity'])} is the surname of {_quote(best['entity'])}, {why}"))
+                b = best[id(target)]
+                edges.append((b["mention_id"], r["mention_id"], rule,
+                              f"{_quote(r['entity'])} is the surname of {_quote(b['entity'])}, {why}"))
     if not groups:
         for k in singles:
             edges += _chain(by_name[k], "same_single_name",
@@ -339,7 +355,7 @@ def resolve(mentions: "pd.DataFrame", edges: "pd.DataFrame") -> tuple[dict[str, 
 
     parent: dict[str, str] = {}
     docs: dict[str, set[str]] = {}
-    for m, d in zip(mentions["mention_id"], mentions["doc"]):
+    for m, d in zip(mentions["mention_id"].tolist(), mentions["doc"].tolist()):
         parent[m] = m
         docs[m] = {d}
 
@@ -355,7 +371,7 @@ def resolve(mentions: "pd.DataFrame", edges: "pd.DataFrame") -> tuple[dict[str, 
     edges["order"] = edges["rule"].map(_RULE_ORDER)
     edges = edges.sort_values(["order", "a", "b"], kind="stable").drop(columns="order").reset_index(drop=True)
     applied = []
-    for a, b in zip(edges["a"], edges["b"]):
+    for a, b in zip(edges["a"].tolist(), edges["b"].tolist()):
         ra, rb = find(a), find(b)
         if ra == rb:
             applied.append(False)
@@ -420,28 +436,38 @@ class SourceIndex:
 
 
 def _source_table(mentions: "pd.DataFrame", merges: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per source (vectorised: a corpus has hundreds of thousands of sources)."""
     import pandas as pd
 
-    rows = []
-    applied = merges[merges["applied"]] if len(merges) else merges
-    n_merges = applied.groupby("source_id").size().to_dict() if len(applied) else {}
-    for sid, g in mentions.groupby("source_id", sort=False):
-        g = g.assign(_len=g["name_key"].map(len)).sort_values(["_len", "claims", "mention_id"],
-                                                               ascending=[False, False, True], kind="stable")
-        first = g.iloc[0]
-        kind = first["kind"]
-        name = first["name"] if kind == "state" else first["entity"]
-        forms = list(dict.fromkeys(f for fs in g["forms"] for f in (fs if fs is not None else [])))
-        types = g.groupby("source_type")["claims"].sum().sort_values(ascending=False, kind="stable")
-        claims = int(g["claims"].sum())
-        rows.append({"source_id": sid, "name": name, "source_type": types.index[0], "kind": kind,
-                     "forms": forms, "titles": sorted({t for ts in g["titles"] for t in ts}),
-                     "articles": int(g["doc"].nunique()), "claims": claims,
-                     "mean_hedging": float(g["hedging_sum"].sum() / claims) if claims else float("nan"),
-                     "docs": sorted(set(g["doc"])), "merges": int(n_merges.get(sid, 0))})
     cols = ["source_id", "name", "source_type", "kind", "forms", "titles", "articles", "claims", "mean_hedging",
             "docs", "merges"]
-    out = pd.DataFrame(rows, columns=cols)
+    if mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    m = mentions.assign(_len=mentions["name_key"].map(len))
+    first = m.sort_values(["source_id", "_len", "claims", "mention_id"], ascending=[True, False, False, True],
+                          kind="stable").drop_duplicates("source_id").set_index("source_id")
+    out = pd.DataFrame(index=first.index)
+    out["name"] = first["name"].where(first["kind"] == "state", first["entity"])
+    types = m.groupby(["source_id", "source_type"], sort=False)["claims"].sum().reset_index() \
+        .sort_values(["source_id", "claims", "source_type"], ascending=[True, False, True], kind="stable") \
+        .drop_duplicates("source_id").set_index("source_id")["source_type"]
+    out["source_type"] = types
+    out["kind"] = first["kind"]
+    by_id = m.sort_values("mention_id", kind="stable")
+    out["forms"] = pd.Series(_lists(by_id["source_id"].tolist(), by_id["forms"].tolist()))
+    out["titles"] = pd.Series({k: sorted(v) for k, v in _lists(m["source_id"].tolist(), m["titles"].tolist()).items()})
+    g = m.groupby("source_id", sort=False)
+    out["articles"] = g["doc"].nunique()
+    out["claims"] = g["claims"].sum()
+    out["mean_hedging"] = g["hedging_sum"].sum() / out["claims"]
+    out["docs"] = pd.Series({k: sorted(v) for k, v in _lists(m["source_id"].tolist(), m["doc"].tolist(),
+                                                              many=False).items()})
+    applied = merges[merges["applied"]] if len(merges) else merges
+    out["merges"] = applied.groupby("source_id").size() if len(applied) else 0
+    for c in ("forms", "titles", "docs"):
+        out[c] = out[c].map(lambda v: v if isinstance(v, list) else [])
+    out["merges"] = out["merges"].fillna(0).astype("int64")
+    out = out.reset_index()[cols]
     return out.sort_values(["claims", "articles", "source_id"], ascending=[False, False, True],
                            kind="stable").reset_index(drop=True)
 
@@ -481,13 +507,19 @@ def _dask_mentions_and_edges(claims: Any) -> tuple["pd.DataFrame", "pd.DataFrame
 
 def _fingerprints(claims: "pd.DataFrame") -> "pd.Series":
     """A fingerprint per article of the claim fields the index reads (changes when any of them changes)."""
+    import numpy as np
     import pandas as pd
 
-    cols = [c for c in ("doc", "entity", "source_type", "hedging_level", "entity_aliases", "source", "cue_start")
+    cols = [c for c in ("entity", "source_type", "hedging_level", "entity_aliases", "source", "cue_start")
             if c in claims.columns]
-    text = claims[cols].astype(str).agg("\u241e".join, axis=1) if len(claims) else pd.Series(dtype=str)
-    hashed = pd.util.hash_pandas_object(text, index=False)
-    return hashed.groupby(claims["doc"].astype(str).values).agg(lambda h: format(int(h.sum()) & (2**64 - 1), "016x"))
+    total = np.zeros(len(claims), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k, c in enumerate(cols):
+            values = claims[c].map(str) if claims[c].dtype == object else claims[c].astype(str)
+            h = pd.util.hash_pandas_object(values, index=False).to_numpy()
+            total += h * np.uint64(2 * k + 3) + np.uint64(k)
+        sums = pd.Series(total, index=claims["doc"].astype(str).values).groupby(level=0).sum()
+    return sums.map(lambda v: format(int(v), "016x"))
 
 
 def build(claims: Any, *, meta: "pd.DataFrame | None" = None, texts: dict[str, str] | None = None,
