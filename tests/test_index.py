@@ -3,7 +3,6 @@ hand-resolved PADT gold (xdoc), metadata, storage, the command line, updates and
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -200,3 +199,14 @@ def test_dask_build_gives_the_same_index(gold_claims, gold_index):
     cols = ["mention_id", "source_id"]
     assert idx.mentions[cols].reset_index(drop=True).equals(gold_index.mentions[cols])
     assert idx.sources[["source_id", "name", "articles"]].equals(gold_index.sources[["source_id", "name", "articles"]])
+
+
+def test_cli_dask_local_writes_the_same_index(tmp_path, capsys):
+    pytest.importorskip("dask.dataframe")
+    gold = str(gold_path("padt_dev"))
+    assert main(["index", gold, "--out", str(tmp_path / "one")]) == 0
+    assert main(["index", gold, "--dask", "local:1", "--out", str(tmp_path / "dask")]) == 0
+    assert "Dask scheduler" in capsys.readouterr().err
+    cols = ["doc", "entity", "source_id"]
+    one, dist = (pd.read_parquet(tmp_path / d / "mentions.parquet")[cols] for d in ("one", "dask"))
+    assert one.equals(dist)
