@@ -20,6 +20,7 @@ of this process (and of each worker), and the sizes of the index. ``--quick`` us
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -111,7 +112,20 @@ def synthetic_claims(n: int, seed: int = 7) -> "pd.DataFrame":
 
 
 def peak_mb() -> float:
+    """Peak resident memory of this process (MB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def own_peak_mb() -> float:
+    """Peak resident memory of this process's own image (VmHWM, MB). Unlike ``ru_maxrss`` it does not
+    carry the parent's peak over a fork and exec, so it is the right measure for a Dask worker process."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_mb()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,6 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     from claimkit import index as ix
 
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}")
+    stack = contextlib.ExitStack()
+    client = None
+    if not args.skip_dask:   # started first, so that the workers begin small
+        from distributed import Client, LocalCluster
+
+        cluster = stack.enter_context(LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                                   host="127.0.0.1", dashboard_address=None))
+        client = stack.enter_context(Client(cluster))
     t = time.perf_counter()
     claims = synthetic_claims(n)
     print(f"synthetic corpus: {len(claims):,} claims in {claims['doc'].nunique():,} articles "
@@ -142,17 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"one process (pandas): {secs:.1f} s, peak RSS {peak_mb():,.0f} MB; {s['mentions']:,} mentions → "
           f"{s['sources']:,} sources, {s['merges']:,} merges ({s['refused_merges']:,} refused)")
 
-    if not args.skip_dask:
+    if client is not None:
         import dask.dataframe as dd
-        from distributed import Client, LocalCluster
 
         parts = args.partitions or max(1, len(claims) // 50_000)
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+        with stack:
             t = time.perf_counter()
             dist = ix.build(dd.from_pandas(claims, npartitions=parts))
             secs = time.perf_counter() - t
-            workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            workers = client.run(own_peak_mb)
         same = dist.mentions[["mention_id", "source_id"]].reset_index(drop=True).equals(
             local.mentions[["mention_id", "source_id"]].reset_index(drop=True))
         results["dask"] = {"seconds": round(secs, 1), "workers": args.workers, "partitions": parts,

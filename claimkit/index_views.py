@@ -46,7 +46,9 @@ def top_sources(index: SourceIndex, by: str = "outlet", n: int = 5) -> "pd.DataF
     g = m.groupby([by, "source_id", "source"], sort=False).agg(claims=("claims", "sum"), articles=("doc", "nunique"),
                                                                 source_type=("source_type", "first")).reset_index()
     g["share"] = g["claims"] / g.groupby(by)["claims"].transform("sum")
-    g = g.sort_values([by, "claims", "articles", "source_id"], ascending=[True, False, False, True], kind="stable")
+    g["_unknown"] = g[by].eq(UNKNOWN)   # articles without the value come last
+    g = g.sort_values(["_unknown", by, "claims", "articles", "source_id"], ascending=[True, True, False, False, True],
+                      kind="stable").drop(columns="_unknown")
     return g.groupby(by, sort=False).head(n).reset_index(drop=True)
 
 
