@@ -546,7 +546,8 @@ def build(claims: Any, *, meta: "pd.DataFrame | None" = None, texts: dict[str, s
         claims["doc"] = claims["doc"].astype(str)
         fingerprints = _fingerprints(claims)
         reuse: list[str] = []
-        if previous is not None and "fingerprint" in previous.articles.columns:
+        if previous is not None and "fingerprint" in previous.articles.columns \
+                and previous.stats.get("features_version") == features_version():
             old = previous.articles.set_index("doc")["fingerprint"]
             reuse = [d for d, f in fingerprints.items() if old.get(d) == f]
         fresh = claims[~claims["doc"].isin(set(reuse))]
@@ -570,15 +571,30 @@ def build(claims: Any, *, meta: "pd.DataFrame | None" = None, texts: dict[str, s
     per_doc = mentions.groupby("doc")["source_id"].nunique()
     articles["sources"] = articles["doc"].map(per_doc).fillna(0).astype("int64")
     articles["fingerprint"] = articles["doc"].map(fingerprints.astype(object)).fillna("").astype(str)
-    stats.update({"claims": int(docs_claims.sum()), "articles": len(articles), "mentions": len(mentions),
+    stats.update({"features_version": features_version(), "claims": int(docs_claims.sum()), "articles": len(articles), "mentions": len(mentions),
                   "sources": len(sources), "merges": int(merges["applied"].sum()) if len(merges) else 0,
                   "refused_merges": int((~merges["applied"]).sum()) if len(merges) else 0})
     return SourceIndex(sources, mentions, articles, merges, stats)
 
 
+@lru_cache(maxsize=1)
+def features_version() -> str:
+    """claimkit's version and a hash of the word lists the features come from: an index built with
+    other rules or lists is rebuilt in full by :func:`update`, never reused."""
+    from importlib import resources
+
+    from . import __version__
+
+    h = hashlib.sha1(__version__.encode())
+    for name in ("countries.tsv", "index_words.tsv", "source_nouns.tsv", "official_modifiers.txt"):
+        h.update(resources.files("claimkit.data").joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def update(index_dir: str | os.PathLike, claims: Any, **kwargs: Any) -> SourceIndex:
     """Rebuild the index stored in ``index_dir`` for ``claims`` (a grown or changed corpus), reusing
-    the features of every article whose claims did not change; the caller writes the result."""
+    the features of every article whose claims did not change (when the index was built with the same
+    :func:`features_version`); the caller writes the result."""
     previous = read(index_dir) if (Path(index_dir) / "mentions.parquet").exists() else None
     return build(claims, previous=previous, **kwargs)
 
