@@ -474,15 +474,16 @@ def _source_table(mentions: "pd.DataFrame", merges: "pd.DataFrame") -> "pd.DataF
 
 def _merge_table(edges: "pd.DataFrame", ids: dict[str, str]) -> "pd.DataFrame":
     split = lambda s: s.str.split("\u241f", n=1, expand=True)  # noqa: E731
+    import pandas as pd
+
     out = edges.copy()
+    cols = ["source_id", "doc_a", "entity_a", "doc_b", "entity_b", "rule", "reason", "applied"]
     if out.empty:
-        for c in ("source_id", "doc_a", "entity_a", "doc_b", "entity_b"):
-            out[c] = []
-        return out
+        return pd.DataFrame({c: pd.Series(dtype=bool if c == "applied" else object) for c in cols})
     out["source_id"] = out["a"].map(ids)
     out[["doc_a", "entity_a"]] = split(out["a"])
     out[["doc_b", "entity_b"]] = split(out["b"])
-    return out[["source_id", "doc_a", "entity_a", "doc_b", "entity_b", "rule", "reason", "applied"]]
+    return out[cols]
 
 
 def _is_dask(obj: Any) -> bool:
@@ -538,7 +539,7 @@ def build(claims: Any, *, meta: "pd.DataFrame | None" = None, texts: dict[str, s
     if _is_dask(claims):
         mentions, edges = _dask_mentions_and_edges(claims)
         docs_claims = claims[["doc"]].assign(n=1).groupby("doc")["n"].sum().compute()
-        fingerprints = pd.Series(dtype=str)
+        fingerprints = pd.Series(dtype=object)
         stats = {"engine": "dask", "reused_articles": 0}
     else:
         check_claims(claims)

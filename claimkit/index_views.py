@@ -114,13 +114,18 @@ def top_sources_chart(index: SourceIndex, by: str = "outlet", n: int = 5,
 
 def biggest_merges(index: SourceIndex, n: int = 10) -> "pd.DataFrame":
     """The sources built from most merges, one row per applied merge with its rule and reason, for checking."""
-    s = index.sources[index.sources["merges"] > 0].head(10**9)
+    cols = ["name", "merges", "doc_a", "entity_a", "doc_b", "entity_b", "rule", "reason"]
+    s = index.sources[index.sources["merges"] > 0]
+    if s.empty:
+        import pandas as pd
+
+        return pd.DataFrame(columns=cols)
     s = s.sort_values(["merges", "claims", "source_id"], ascending=[False, False, True], kind="stable").head(n)
     m = index.merges[index.merges["applied"] & index.merges["source_id"].isin(s["source_id"])]
     out = m.merge(s[["source_id", "name", "merges"]], on="source_id")
     out["rule"] = out["rule"].map(RULES)
     out = out.sort_values(["merges", "source_id", "doc_a", "doc_b"], ascending=[False, True, True, True], kind="stable")
-    return out[["name", "merges", "doc_a", "entity_a", "doc_b", "entity_b", "rule", "reason"]].reset_index(drop=True)
+    return out[cols].reset_index(drop=True)
 
 
 def source_claims(index: SourceIndex, claims: "pd.DataFrame", source_id: str,

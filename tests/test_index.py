@@ -210,3 +210,11 @@ def test_cli_dask_local_writes_the_same_index(tmp_path, capsys):
     cols = ["doc", "entity", "source_id"]
     one, dist = (pd.read_parquet(tmp_path / d / "mentions.parquet")[cols] for d in ("one", "dask"))
     assert one.equals(dist)
+
+
+def test_a_corpus_without_merges_gives_empty_tables_that_still_work():
+    from claimkit import index_views as views
+
+    idx = ix.build(_records([("d1", "رنا شاهين", "person", []), ("d2", "مصدر مطلع", "anonymous", [])]))
+    assert idx.merges.empty and views.biggest_merges(idx).empty
+    assert len(views.top_sources(idx)) == 2 and views.type_shares(idx)["claims"].sum() == 2
