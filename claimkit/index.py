@@ -571,7 +571,7 @@ def build(claims: Any, *, meta: "pd.DataFrame | None" = None, texts: dict[str, s
     articles["claims"] = articles["doc"].map(docs_claims).fillna(0).astype("int64")
     per_doc = mentions.groupby("doc")["source_id"].nunique()
     articles["sources"] = articles["doc"].map(per_doc).fillna(0).astype("int64")
-    articles["fingerprint"] = articles["doc"].map(fingerprints.astype(object)).fillna("").astype(str)
+    articles["fingerprint"] = [str(fingerprints.get(d, "")) for d in articles["doc"]]
     stats.update({"features_version": features_version(), "claims": int(docs_claims.sum()), "articles": len(articles), "mentions": len(mentions),
                   "sources": len(sources), "merges": int(merges["applied"].sum()) if len(merges) else 0,
                   "refused_merges": int((~merges["applied"]).sum()) if len(merges) else 0})
