@@ -219,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--stanza-dir", metavar="DIR")
     g.add_argument("--no-cache", action="store_true")
 
+    from .index_cli import add_parser as add_index_parser
+
+    add_index_parser(sub)
+
     d = sub.add_parser("download", help="download the official Stanza Arabic model",
                        description="Fetch the official Stanza Arabic model (tokenize, mwt, pos, lemma, depparse).")
     d.add_argument("--stanza-dir", metavar="DIR", help="target folder (default: $STANZA_RESOURCES_DIR, "
@@ -459,6 +463,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    from .index_cli import index_cli
+
+    return index_cli(args)
+
+
 def cmd_download(args: argparse.Namespace) -> int:
     from .parsing import download
 
@@ -481,7 +491,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"analyze": cmd_analyze, "parse": cmd_parse, "evaluate": cmd_evaluate, "train": cmd_train,
-            "report": cmd_report, "grade": cmd_grade,
+            "report": cmd_report, "grade": cmd_grade, "index": cmd_index,
             "download": cmd_download,
             "cache": cmd_cache}
 

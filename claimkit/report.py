@@ -9,7 +9,8 @@ JupyterLab and run it again.
 
 Content: a corpus summary and the sourcing profile of each article, the comparison
 charts, each article with its claims highlighted (collapsible ``<details>``), a table of
-the sources, and a methods section with provenance: claimkit version, model identity
+the sources, the sources across articles (the source index: each outlet's top sources, the
+share of unnamed voices, the biggest merges with their reasons), and a methods section with provenance: claimkit version, model identity
 (the same identity the parse cache uses), SHA-256 of every input, the command line, the
 date, and the accuracy table of the README.
 
@@ -36,6 +37,7 @@ from .errors import ClaimkitError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .index import SourceIndex
     from .records import Analysis
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -200,6 +202,26 @@ def sources_table(corpus: Corpus) -> "pd.DataFrame":
     cols = ["doc", "entity", "source_type", "claims", "claim_share", "words", "word_share", "mean_hedging",
             "first_sentence"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def corpus_index(corpus: Corpus) -> "SourceIndex":
+    """The cross-article source index of the report's claims (:func:`claimkit.index.build`), with each
+    article's outlet and date read from its name and dateline."""
+    from .index import build
+
+    return build(all_claims(corpus), texts={a.doc: a.text for a in corpus.analyses})
+
+
+def corpus_index_markdown(idx: "SourceIndex") -> str:
+    """One paragraph on the index: sources, merges, sources quoted in several articles, missing metadata."""
+    from .index_views import summary
+
+    s = summary(idx)
+    missing = idx.missing_metadata()
+    return (f"{s['mentions']} (article, source) pairs resolve to **{s['sources']} sources** ({s['merges']} merges "
+            f"of spellings, titles and surnames across articles); {s['multi_article_sources']} sources are quoted in "
+            f"more than one article. {len(missing['outlet'])} of {s['articles']} articles name no outlet in their "
+            "name or dateline (grouped as “(unknown)”, not guessed).")
 
 
 def article_views_html(corpus: Corpus, open_first: bool = False) -> str:

@@ -157,3 +157,37 @@ def test_report_on_gold_trees_needs_no_model(tmp_path):
     page = rep.html.read_text(encoding="utf-8")
     assert "<title>Two wire stories</title>" in page
     assert page.count('<details class="ck-article"') == 2
+
+
+def test_report_on_the_newswire_trees_has_the_corpus_index(tmp_path):
+    """The 123 PADT newswire documents (gold trees): each outlet's top sources, with no source split
+    across spellings that the index rules merge (the same name key twice in one outlet's list)."""
+    padt_train = ROOT.parent / "shared" / "gold" / "padt_train"
+    if not PADT_DEV.is_dir() or not padt_train.is_dir():
+        pytest.skip("the PADT newswire gold trees are not beside the checkout")
+    from claimkit.names import name_key, read_phrase
+    from claimkit.report import build_report
+
+    inputs = sorted(PADT_DEV.glob("*.conllu")) + sorted(padt_train.glob("*.conllu"))
+    assert len(inputs) == 123
+    rep = build_report(inputs, tmp_path / "wires.html", conllu=True, title="PADT newswires")
+    nb = json.loads(rep.notebook.read_text(encoding="utf-8"))
+    outputs = cell_outputs(nb, "ck-corpus-index")
+    assert "sources** (" in text_of(outputs, "text/markdown")
+    tables = text_of(outputs, "text/html")
+    assert any("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs)
+    # the stored top-sources table, read back: one row per (outlet, source)
+    import html as html_lib
+
+    table = tables.split("</table>")[0]
+    rows = [[html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+            for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    rows = [r for r in rows if len(r) >= 2]
+    assert len(rows) >= 10
+    by_outlet: dict[str, list[str]] = {}
+    for outlet, source, *_ in rows:
+        by_outlet.setdefault(outlet.strip(), []).append(source.strip())
+    assert {"AFP", "Al-Hayat", "Xinhua"} <= set(by_outlet)
+    for outlet, sources in by_outlet.items():
+        keys = [name_key(read_phrase(s).name) or s for s in sources]
+        assert len(keys) == len(set(keys)), (outlet, sources)
