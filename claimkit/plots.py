@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from .errors import ClaimkitError
-from .records import HEDGING_NAMES, SOURCE_TYPES, Analysis, Claim
+from .records import HEDGING_NAMES, SOURCE_TYPES, Analysis, Claim, dataframe
 from .render import ARABIC_FONTS, FSI, PDI, claim_dicts, entity_of, isolate
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def claims_frame(obj: Any) -> "pd.DataFrame":
     elif isinstance(obj, pd.DataFrame):
         df = obj.copy()
     else:
-        df = pd.DataFrame(claim_dicts(obj))
+        df = dataframe(claim_dicts(obj))
     for col in RECORD_KEYS:
         if col not in df.columns:
             df[col] = pd.Series(dtype=object)
@@ -140,7 +140,7 @@ def entity_table(obj: Any) -> "pd.DataFrame":
                      "word_share": g["words"].sum() / total_words,
                      "mean_hedging": pd.to_numeric(g["hedging_level"], errors="coerce").mean(),
                      "first_sentence": pd.to_numeric(g["sentence"], errors="coerce").min()})
-    out = pd.DataFrame(rows, columns=cols)
+    out = dataframe(rows, cols)
     return out.sort_values(["claims", "words"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -570,7 +570,7 @@ def sourcing_profile(analyses: Iterable[Analysis]) -> "pd.DataFrame":
         rows.append(row)
     cols = ["doc", "claims", "distinct_sources", *SHARE_COLUMNS, "mean_hedging", "hedged_share", "top_source",
             "top_source_claim_share", "top_source_word_share"]
-    return pd.DataFrame(rows, columns=cols)
+    return dataframe(rows, cols)
 
 
 def sourcing_profile_chart(profile: "pd.DataFrame", title: str = "Who the articles quote") -> "go.Figure":
