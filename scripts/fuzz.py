@@ -49,6 +49,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 for _p in (ROOT, ROOT / "scripts"):
@@ -319,16 +320,24 @@ def _first_pass(texts: list[str], stanza_dir: str | None) -> list[tuple[str, obj
 
 
 def run(n: int, seed: int = 0, batch: int = 64, stanza_dir: str | None = None, verbose: bool = False,
-        trees: int | None = None, cli_every: int = 50) -> Report:
+        trees: int | None = None, cli_every: int = 50, snapshot: Callable[[Report], None] | None = None) -> Report:
     """Generate ``n`` texts and ``trees`` damaged tree documents (default ``n // 10``) and check each
-    (see the module docstring); every ``cli_every``-th also goes through the command line."""
+    (see the module docstring); every ``cli_every``-th also goes through the command line.
+
+    Trees are interleaved with the text batches (in proportion), and ``snapshot(report)`` is
+    called after each batch, so a run stopped early has checked both and said how far it got.
+    """
     import claimkit
+    from fuzz_trees import tree_sources
     from fuzz_views import file_cli_problems, view_problems
 
     report = Report()
     t0 = time.perf_counter()
     items = generate(n, seed)
-    for b in range(0, len(items), batch):
+    n_trees = n // 10 if trees is None else trees
+    sources = tree_sources(stanza_dir) if n_trees > 0 else []
+    done_trees = 0
+    for b in range(0, max(len(items), 1), batch):
         chunk = items[b:b + batch]
         texts = [t for _, t in chunk]
         first = _first_pass(texts, stanza_dir)
@@ -364,22 +373,26 @@ def run(n: int, seed: int = 0, batch: int = 64, stanza_dir: str | None = None, v
                   f"exceptions, {len(report.offset_violations)} offset violations, "
                   f"{len(report.nondeterministic)} nondeterministic, {len(report.view_problems)} view problems",
                   file=sys.stderr, flush=True)
-    run_trees(report, n // 10 if trees is None else trees, seed, stanza_dir, cli_every, verbose)
-    report.seconds = time.perf_counter() - t0
+        upto = n_trees if b + batch >= len(items) else n_trees * (b + batch) // max(n, 1)
+        run_trees(report, sources, range(done_trees, upto), seed, cli_every)
+        done_trees = upto
+        report.seconds = time.perf_counter() - t0
+        if verbose and n_trees:
+            print(f"  trees {done_trees}/{n_trees}: {dict(report.trees)}, {len(report.tree_problems)} problems",
+                  file=sys.stderr, flush=True)
+        if snapshot is not None:
+            snapshot(report)
     return report
 
 
-def run_trees(report: Report, n: int, seed: int = 0, stanza_dir: str | None = None, cli_every: int = 50,
-              verbose: bool = False) -> None:
-    """``n`` damaged tree documents through ``analyze_conllu`` (and the command line for a sample)."""
-    from fuzz_trees import MUTATIONS, decode_leniently, mutate, tree_cli_problems, tree_problems, tree_sources
+def run_trees(report: Report, sources: list[tuple[str, str, str | None]], which: range, seed: int = 0,
+              cli_every: int = 50) -> None:
+    """Damaged tree documents number ``which`` (of :func:`fuzz_trees.tree_sources`) through
+    ``analyze_conllu``, and every ``cli_every``-th through the command line."""
+    from fuzz_trees import MUTATIONS, decode_leniently, mutate, tree_cli_problems, tree_problems
 
-    if n <= 0:
-        return
-    rng = random.Random(seed)
-    sources = tree_sources(stanza_dir)
-    t0 = time.perf_counter()
-    for k in range(n):
+    for k in which:
+        rng = random.Random(seed * 1_000_003 + k)
         name, conllu, text = sources[k % len(sources)]
         kind = MUTATIONS[k % len(MUTATIONS)]
         raw = mutate(rng, conllu, kind)
@@ -389,9 +402,6 @@ def run_trees(report: Report, n: int, seed: int = 0, stanza_dir: str | None = No
         if cli_every and k % cli_every == 0:
             report.cli_runs += 1
             report.tree_problems += [f"tree #{k} {kind} {name}: {p}" for p in tree_cli_problems(raw, text)]
-        if verbose and (k + 1) % 100 == 0:
-            print(f"  trees {k + 1}/{n}, {time.perf_counter() - t0:.0f} s: {dict(report.trees)}, "
-                  f"{len(report.tree_problems)} problems", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -405,10 +415,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", metavar="OUT", help="also write the report as JSON")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    def snapshot(report: Report) -> None:  # the numbers so far, in case the run is stopped
+        if args.json:
+            Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="claimkit-fuzz-") as cache:
         os.environ["CLAIMKIT_CACHE_DIR"] = cache
         report = run(args.n, args.seed, args.batch, args.stanza_dir, verbose=not args.quiet, trees=args.trees,
-                     cli_every=args.cli_every)
+                     cli_every=args.cli_every, snapshot=snapshot)
     d = report.to_dict()
     print(f"fuzz: {d['n']} texts in {d['seconds']} s: {d['ok']} analysed ({d['claims']} claims), "
           f"{sum(report.claimkit_errors.values())} claimkit errors {d['claimkit_errors']}")

@@ -94,15 +94,20 @@ def _misc(rng: random.Random, f: list[str]) -> list[str]:
     return f
 
 
+def _utf8(text: str) -> bytes:
+    """UTF-8 bytes; lone surrogates from :func:`decode_leniently` go back to the bytes they stood for."""
+    return text.encode("utf-8", "surrogateescape")
+
+
 def _encoding(rng: random.Random, raw: bytes) -> bytes:
     """Damage the bytes of a CoNLL-U file: a stretch re-encoded, a BOM, NUL bytes or CRLF."""
-    text = raw.decode("utf-8")
+    text = raw.decode("utf-8", "surrogateescape")
     op = rng.choice(["cp1256", "latin1", "bom", "nul", "crlf"])
     if op in ("cp1256", "latin1"):
         a = rng.randrange(len(text))
         part = text[a:a + rng.randint(5, 400)]
-        enc = part.encode("cp1256", "replace") if op == "cp1256" else part.encode("utf-8").decode("latin-1").encode("utf-8")
-        return text[:a].encode("utf-8") + enc + text[a + len(part):].encode("utf-8")
+        enc = part.encode("cp1256", "replace") if op == "cp1256" else _utf8(_utf8(part).decode("latin-1"))
+        return _utf8(text[:a]) + enc + _utf8(text[a + len(part):])
     if op == "bom":
         return b"\xef\xbb\xbf" + raw
     if op == "nul":
@@ -115,13 +120,12 @@ def mutate(rng: random.Random, conllu: str, kind: str) -> bytes:
     """The bytes of ``conllu`` damaged by mutation ``kind`` (see the module docstring)."""
     lines = conllu.split("\n")
     if kind == "mixed":
-        raw = conllu.encode("utf-8")
+        raw = _utf8(conllu)
         for k in rng.sample(MUTATIONS[:-1], 3):
             if k == "encoding":
                 raw = _encoding(rng, raw)
             else:
-                raw = mutate(rng, raw.decode("utf-8", "surrogateescape"), k).decode("utf-8", "surrogateescape") \
-                    .encode("utf-8", "surrogateescape")
+                raw = mutate(rng, decode_leniently(raw), k)
         return raw
     n = rng.randint(1, 3)
     if kind == "drop_column":
@@ -135,10 +139,10 @@ def mutate(rng: random.Random, conllu: str, kind: str) -> bytes:
     elif kind == "misc_offsets":
         _edit_fields(rng, lines, lambda f: _misc(rng, f), rng.randint(1, 8))
     elif kind == "truncate":
-        raw = conllu.encode("utf-8")
+        raw = _utf8(conllu)
         return raw[:rng.randrange(len(raw))]
     elif kind == "encoding":
-        return _encoding(rng, conllu.encode("utf-8"))
+        return _encoding(rng, _utf8(conllu))
     else:  # lines
         idx = _token_lines(lines)
         for _ in range(n):
@@ -150,7 +154,7 @@ def mutate(rng: random.Random, conllu: str, kind: str) -> bytes:
                 lines[i] = lines[i] + "\n" + lines[i]
             elif i + 1 < len(lines):
                 lines[i], lines[i + 1] = lines[i + 1], lines[i]
-    return "\n".join(lines).encode("utf-8")
+    return _utf8("\n".join(lines))
 
 
 def decode_leniently(raw: bytes) -> str:
