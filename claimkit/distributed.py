@@ -25,6 +25,12 @@ How a run works:
    ``OUT/_failures.jsonl`` (``doc``, ``path``, ``error`` of every document that could not be
    analysed; empty when none failed).
 
+A local ``OUT`` is left as it was until the run finished: the partitions and the failures file
+are written to a hidden staging folder beside it (``.OUT.RUN.claimkit-tmp``) and moved into
+``OUT``, replacing the previous run's, at the end (with Ctrl-C and SIGTERM held back for those
+few renames). A run stopped by Ctrl-C, SIGTERM or an error removes its staging folder and leaves
+``OUT`` untouched. An object-store ``OUT`` is written in place (emptied of old partitions first).
+
 Reading ``OUT`` (``pandas.read_parquet``, ``pyarrow.dataset``, ``dask.dataframe.read_parquet``)
 gives the records in input order, then in each document's own order, exactly as a
 single-machine ``--out x.parquet`` run; files starting with ``_`` are not part of the dataset.
