@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from .errors import ClaimkitError
 from .records import HEDGING_NAMES, SOURCE_TYPES, Analysis, Claim, dataframe
 from .render import ARABIC_FONTS, FSI, PDI, claim_dicts, entity_of, isolate
+from .surrogates import for_display
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -395,8 +396,11 @@ def _types_in(types: Iterable[str]) -> list[str]:
 # Dependency trees
 # ---------------------------------------------------------------------------
 
-def _wget(w: Any, key: str) -> Any:
+def _word_field(w: Any, key: str) -> Any:
     return w[key] if isinstance(w, Mapping) else getattr(w, key)
+
+
+_wget = _word_field
 
 
 def span_words(words: Sequence[Any], start: int | None, end: int | None) -> list[int]:
@@ -479,12 +483,16 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
     """
     import plotly.graph_objects as go
 
+    def _wget(w: Any, key: str) -> Any:  # labels as shown: a lone surrogate (lenient CoNLL-U) as U+FFFD
+        value = _word_field(w, key)
+        return for_display(value) if isinstance(value, str) else value
+
     n = len(sentence_words)
     ids = [_word_index(w, k) for k, w in enumerate(sentence_words)]
     pos = {i: float(n - 1 - k) for k, i in enumerate(ids)}  # first word on the right
     colors = _highlight_map(highlight)
     on_path = {frozenset(p) for p in zip(path, path[1:])}
-    fig = _figure(title, showlegend=False, height=420, dragmode="pan",
+    fig = _figure(for_display(title), showlegend=False, height=420, dragmode="pan",
                   margin={"l": 20, "r": 20, "t": 60 if title else 20, "b": 20})
     max_h = 1.0
     # traces and annotations are collected and added at once: adding them one by one re-validates

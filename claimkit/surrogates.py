@@ -16,8 +16,9 @@ what is shown instead, in one place:
   characters), the way the CSV writer and the Parquet writer store it; JSONL writes a JSON
   ``\\udc80`` escape, which JSON readers turn back into the exact string.
 
-Not handled: surrogate *pairs* written as two code points (``"\ud83d\ude00"``) are treated
-as two lone surrogates, as Python itself does.
+A high surrogate followed by a low one (``"\\udb6f\\udcbb"``, two code points) is two lone
+surrogates to Python and in every view; but JSON writes both as ``\\u`` escapes, and JSON
+readers join such a pair into the one character it encodes in UTF-16 (:func:`as_json_reads_it`).
 """
 from __future__ import annotations
 
@@ -41,6 +42,14 @@ def for_display(value: str) -> str:
 def escaped(value: str) -> str:
     """``value`` with each lone surrogate written as its ``\\udc80`` escape (valid UTF-8 text)."""
     return value.encode("utf-8", "backslashreplace").decode("utf-8") if SURROGATE_RE.search(value) else value
+
+
+def as_json_reads_it(value: str) -> str:
+    """``value`` as a JSON reader gives it back from claimkit's JSONL/JSON: each high+low surrogate
+    pair joined into the character it encodes in UTF-16, other lone surrogates kept."""
+    if not SURROGATE_RE.search(value):
+        return value
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def displayable_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -182,12 +182,12 @@ def _charts(problems: list[str], analysis, sentence_words: Callable[[int], list]
 
 
 def expected_in_file(record: dict, fmt: str) -> dict:
-    """A record as the writer of ``fmt`` stores it (CSV and Parquet: lone surrogates escaped)."""
-    from claimkit.surrogates import escaped
+    """A record as the writer of ``fmt`` stores it (CSV and Parquet: lone surrogates escaped; JSON: a
+    high+low surrogate pair read back as the one character it encodes)."""
+    from claimkit.surrogates import as_json_reads_it, escaped
 
-    if fmt in ("jsonl", "json"):
-        return record
-    return {k: escaped(v) if isinstance(v, str) else [escaped(x) for x in v] if isinstance(v, list) else v
+    f = as_json_reads_it if fmt in ("jsonl", "json") else escaped
+    return {k: f(v) if isinstance(v, str) else [f(x) for x in v] if isinstance(v, list) else v
             for k, v in record.items()}
 
 

@@ -76,3 +76,27 @@ def test_writers_read_back(analysis, tmp_path, fmt):
         assert back[0]["doc"] == "x\\udc80"
         assert {k: v for k, v in back[0].items() if k not in ("content", "doc")} == \
             {k: v for k, v in analysis.to_dicts()[0].items() if k not in ("content", "doc")}
+
+
+def test_a_surrogate_pair_comes_back_from_jsonl_as_the_character_it_encodes(tmp_path):
+    """Found by the fuzz (#626): two code points \\udb6f\\udcbb are one character to a JSON reader."""
+    from claimkit.surrogates import as_json_reads_it
+
+    a = claimkit.analyze("وأكد المتحدث باسم وزارة الخا\udb6f\udcbbرجية المصرية أن الاجتماع سيعقد غدا.")
+    path = tmp_path / "claims.jsonl"
+    write_records(a.to_dicts(), path)
+    back = read_records(path)
+    assert back == [{k: as_json_reads_it(v) if isinstance(v, str) else v for k, v in r.items()} for r in a.to_dicts()]
+    assert any("\U000ebcbb" in str(v) for r in back for v in r.values())   # the pair, joined
+
+
+def test_dependency_tree_of_a_leniently_decoded_conllu(tmp_path):
+    """Found by the tree fuzz (#69): a FORM holding a lone surrogate made the figure's JSON fail."""
+    from claimkit.treebank import from_conllu
+
+    conllu = ("# text = قال الوز\udcd9ير\n1\tقال\tقال\tVERB\t_\t_\t0\troot\t_\t_\n"
+              "2\tالوز\udcd9ير\tوزير\tNOUN\t_\t_\t1\tnsubj\t_\t_\n\n")
+    words = from_conllu(conllu).sents[0].words
+    fig = plots.dependency_tree(words, title="x\udc80")
+    data = json.loads(fig.to_json())
+    assert "الوز\ufffdير" in json.dumps(data, ensure_ascii=False)
