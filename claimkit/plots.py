@@ -496,7 +496,7 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
                   margin={"l": 20, "r": 20, "t": 60 if title else 20, "b": 20})
     max_h = 1.0
     # traces and annotations are collected and added at once: adding them one by one re-validates
-    # all earlier ones each time (quadratic: 1.3 s for a 30-word sentence)
+    # all earlier ones each time (quadratic in the number of words)
     traces: list[Any] = []
     notes: list[dict[str, Any]] = []
     for i, w in zip(ids, sentence_words):
