@@ -329,24 +329,48 @@ def _parallel(files: list[Path], workers: int, bar: Any, *, cache: bool, stanza_
     threads = threads or max(1, (os.cpu_count() or 1) // workers)
     sdir = os.fspath(stanza_dir) if stanza_dir is not None else None
     batches = _batches(files, batch_size, batch_chars)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_init_worker, initargs=(threads,)) as pool:
-        inflight: deque = deque()
-        try:
-            for batch in batches:
-                inflight.append(pool.submit(run_batch, [str(p) for p in batch], cache=cache, stanza_dir=sdir,
-                                            max_chars=max_chars, conllu=conllu))
-                if len(inflight) >= 2 * workers:
-                    for r in inflight.popleft().result():
-                        _tick(bar, r)
-                        yield r
-            while inflight:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(threads,))
+    inflight: deque = deque()
+    finished = False
+    try:
+        for batch in batches:
+            inflight.append(pool.submit(run_batch, [str(p) for p in batch], cache=cache, stanza_dir=sdir,
+                                        max_chars=max_chars, conllu=conllu))
+            if len(inflight) >= 2 * workers:
                 for r in inflight.popleft().result():
                     _tick(bar, r)
                     yield r
-        finally:
-            for f in inflight:
-                f.cancel()
+        while inflight:
+            for r in inflight.popleft().result():
+                _tick(bar, r)
+                yield r
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            stop_workers(pool)
+
+
+def stop_workers(pool: Any) -> None:
+    """Stop a process pool at once and wait until its workers are gone.
+
+    For Ctrl-C, SIGTERM, an error or a caller that stops reading: a plain ``shutdown`` would
+    first wait for the batches already running (a minute with a cold model), and a client killed
+    by ``docker stop`` meanwhile would leave the workers orphaned. Queued batches are cancelled
+    and the workers terminated (SIGTERM), then joined.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    if hasattr(pool, "terminate_workers"):  # Python 3.14+
+        pool.terminate_workers()
+    else:
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+    for proc in processes:
+        proc.join(timeout=10)
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:

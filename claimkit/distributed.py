@@ -25,6 +25,12 @@ How a run works:
    ``OUT/_failures.jsonl`` (``doc``, ``path``, ``error`` of every document that could not be
    analysed; empty when none failed).
 
+A local ``OUT`` is left as it was until the run finished: the partitions and the failures file
+are written to a hidden staging folder beside it (``.OUT.RUN.claimkit-tmp``) and moved into
+``OUT``, replacing the previous run's, at the end (with Ctrl-C and SIGTERM held back for those
+few renames). A run stopped by Ctrl-C, SIGTERM or an error removes its staging folder and leaves
+``OUT`` untouched. An object-store ``OUT`` is written in place (emptied of old partitions first).
+
 Reading ``OUT`` (``pandas.read_parquet``, ``pyarrow.dataset``, ``dask.dataframe.read_parquet``)
 gives the records in input order, then in each document's own order, exactly as a
 single-machine ``--out x.parquet`` run; files starting with ``_`` are not part of the dataset.
@@ -60,6 +66,7 @@ import contextlib
 import glob
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -89,6 +96,8 @@ PART_NAME = "part-{:06d}.parquet"
 SUBPART_NAME = "part-{:06d}-{:04d}.parquet"
 #: The failures file inside the output folder (``_`` keeps it out of the Parquet dataset).
 FAILURES_NAME = "_failures.jsonl"
+#: The hidden folder beside a local output folder that receives a run's files until it finished.
+STAGING_NAME = ".{name}.{run}.claimkit-tmp"
 DEFAULT_RETRIES = 2
 
 
@@ -328,24 +337,63 @@ class DatasetRun:
 
 
 def _prepare_out(out: str) -> None:
-    """Create the output folder and remove a previous run's partitions and failures file."""
-    if is_url(out):
-        fs, root = _fs(out)
-        fs.makedirs(root, exist_ok=True)
-        for p in fs.glob(f"{root.rstrip('/')}/part-*.parquet") + fs.glob(f"{root.rstrip('/')}/{FAILURES_NAME}"):
-            fs.rm(p)
-        return
+    """Create an object-store output folder and remove a previous run's partitions and failures file.
+
+    (A local ``out`` is not touched before the run finished: see :func:`_staging_folder`.)
+    """
+    fs, root = _fs(out)
+    fs.makedirs(root, exist_ok=True)
+    for p in fs.glob(f"{root.rstrip('/')}/part-*.parquet") + fs.glob(f"{root.rstrip('/')}/{FAILURES_NAME}"):
+        fs.rm(p)
+
+
+def _staging_folder(out: str, run_id: str) -> Path:
+    """Create the hidden folder beside a local ``out`` that receives this run's partitions.
+
+    Workers write there; only a finished run moves the files into ``out``
+    (:func:`_publish`), so Ctrl-C, SIGTERM or an error leave ``out`` as it was.
+    """
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise DistributedError(f"{out}: exists and is not a folder; with Dask, --out names a folder that "
                                "receives one Parquet file per batch")
+    stage = folder.parent / STAGING_NAME.format(name=folder.name, run=run_id)
     try:
+        stage.mkdir(parents=True)
+    except OSError as exc:
+        raise DistributedError(f"{out}: cannot use as the output folder ({exc.strerror or exc})") from None
+    return stage
+
+
+def remove_staging(out: str | os.PathLike) -> None:
+    """Remove the staging folders of runs into ``out`` that were stopped (see :func:`_staging_folder`)."""
+    folder = Path(out)
+    for stage in folder.parent.glob(STAGING_NAME.format(name=glob.escape(folder.name), run="*")):
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _publish(stage: Path, out: str) -> None:
+    """Replace ``out``'s partitions and failures file by the staged ones, with Ctrl-C and SIGTERM held
+    back meanwhile (delivered right after), so that ``out`` is either the old run or the new one."""
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         for p in list(folder.glob("part-*.parquet")) + [folder / FAILURES_NAME]:
             p.unlink(missing_ok=True)
         _remove_stray_temporaries(folder)
-    except OSError as exc:
-        raise DistributedError(f"{out}: cannot use as the output folder ({exc.strerror or exc})") from None
+        for p in sorted(stage.iterdir()):
+            os.replace(p, folder / p.name)
+        stage.rmdir()
+    finally:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def _remove_part(out: str, name: str) -> None:
@@ -365,15 +413,15 @@ def _remove_stray_temporaries(folder: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _write_failures(run: DatasetRun) -> None:
+def _write_failures(run: DatasetRun, target: str) -> None:
     text = "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in run.failures)
-    if is_url(run.out):
-        fs, root = _fs(run.out)
+    if is_url(target):
+        fs, root = _fs(target)
         fs.pipe_file(f"{root.rstrip('/')}/{FAILURES_NAME}", text.encode("utf-8"))
     else:
         from .writers import write_text_atomic
 
-        write_text_atomic(text, Path(run.out, FAILURES_NAME))
+        write_text_atomic(text, Path(target, FAILURES_NAME))
 
 
 def _worker_version() -> str:
@@ -443,14 +491,14 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
     article accepted (None: no limit). ``retries``: re-runs of a
     batch whose task raised. ``progress``: Dask's progress bar (None: on a terminal or in a
     notebook). The other options are those of :func:`claimkit.corpus.analyze_corpus`.
-    Previous ``part-*.parquet`` files and the failures file in ``out`` are removed first.
-    Raises :class:`~claimkit.errors.ClaimkitError` when no input matches or when the run cannot
+    A local ``out`` keeps its previous ``part-*.parquet`` files and failures file until the run
+    finished; then they are replaced by the new ones (in a hidden folder beside ``out`` meanwhile),
+    so a stopped or failed run leaves ``out`` as it was. An object-store ``out`` is emptied of them
+    first (objects cannot be renamed cheaply). Raises :class:`~claimkit.errors.ClaimkitError` when no input matches or when the run cannot
     go on (see the module docstring; workers with another claimkit version or none are refused
     up front); document failures are in the result and in
     ``out/_failures.jsonl``.
     """
-    from distributed import as_completed
-
     t0 = time.perf_counter()
     items = expand_inputs(paths, conllu=conllu)
     if not items:
@@ -463,19 +511,41 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
     if not is_url(out_s):
         out_s = os.path.abspath(_local(out_s))
     check_workers(client)  # before the output folder is touched
-    _prepare_out(out_s)
+    run_id = uuid.uuid4().hex[:8]
+    if is_url(out_s):
+        _prepare_out(out_s)
+        target = out_s
+    else:
+        stage = _staging_folder(out_s, run_id)
+        target = str(stage)
+    try:
+        run = _run_batches(client, batches, given, out_s, target, run_id, cache=cache, stanza_dir=stanza_dir,
+                           max_chars=max_chars, conllu=conllu, retries=retries, threads=threads, progress=progress)
+        if not is_url(out_s):
+            _publish(stage, out_s)
+    finally:
+        if not is_url(out_s):
+            shutil.rmtree(stage, ignore_errors=True)
+    run.seconds = time.perf_counter() - t0
+    return run
+
+
+def _run_batches(client: "Client", batches: list[list[str]], given: list[str], out: str, target: str, run_id: str, *,
+                 cache: bool, stanza_dir: str | os.PathLike | None, max_chars: int | None, conllu: bool, retries: int,
+                 threads: int, progress: bool | None) -> DatasetRun:
+    """Run every batch on the cluster, partitions written to ``target``; the results in input order."""
+    from distributed import as_completed
+
     sdir = os.fspath(stanza_dir) if stanza_dir is not None else None
     client.register_plugin(WorkerSetup(threads=threads, stanza_dir=sdir))
-
-    run_id = uuid.uuid4().hex[:8]
     keys = [f"claimkit-batch-{i:06d}-{run_id}" for i in range(len(batches))]
-    futures = client.map(analyze_partition, range(len(batches)), batches, key=keys, retries=retries, out=out_s,
+    futures = client.map(analyze_partition, range(len(batches)), batches, key=keys, retries=retries, out=target,
                          cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu)
     position: dict[str, tuple[int, int | None]] = {f.key: (i, None) for i, f in enumerate(futures)}
     # results by batch; a batch split into single documents collects them by document
     rows: list[list[tuple[DocResult, int]] | None] = [None] * len(batches)
     split: dict[int, list[list[tuple[DocResult, int]] | None]] = {}
-    options = dict(out=out_s, cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu)
+    options = dict(out=target, cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu)
     live = list(futures)
     try:
         _show_progress(futures, progress)
@@ -489,7 +559,7 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
                 if sub is None and len(batches[i]) > 1 and type(exc).__name__ == "KilledWorker":
                     # the batch kept killing workers: retry its documents one by one, so that only
                     # the culprit is lost
-                    _remove_part(out_s, PART_NAME.format(i))
+                    _remove_part(target, PART_NAME.format(i))
                     split[i] = [None] * len(batches[i])
                     for j, path in enumerate(batches[i]):
                         f = client.submit(analyze_partition, i, [path], sub=j, retries=retries,
@@ -511,7 +581,7 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
     finally:
         client.cancel([f for f in live if not f.done()])
 
-    run = DatasetRun(out=out_s, partitions=len(batches))
+    run = DatasetRun(out=out, partitions=len(batches))
     for batch_rows in rows:
         for r, n in batch_rows or ():
             if r.path != given[len(run.results)]:
@@ -520,10 +590,9 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
             run.results.append(r)
             run.summary.add(r)
             run.summary.claims += n
-    _write_failures(run)
-    if not is_url(out_s):
-        _remove_stray_temporaries(Path(out_s))
-    run.seconds = time.perf_counter() - t0
+    _write_failures(run, target)
+    if not is_url(target):
+        _remove_stray_temporaries(Path(target))
     return run
 
 
@@ -607,14 +676,18 @@ def analyze_cli(args: "argparse.Namespace") -> int:
         raise ClaimkitError("--workers does not apply with --dask (use local:N, or start more Dask workers)")
     if args.text:
         raise ClaimkitError("--text applies to one CoNLL-U file, not to a corpus run")
-    with connect(args.dask) as client:
-        n = len(client.nthreads())
-        print(f"claimkit: Dask scheduler {client.scheduler.address}, {n} worker{'s' * (n != 1)}; "
-              f"dashboard {dashboard(client)}", file=sys.stderr)
-        run = analyze_to_parquet(args.inputs, args.out, client=client, cache=not args.no_cache,
-                                 stanza_dir=args.stanza_dir, batch_size=args.batch_size or BATCH,
-                                 max_chars=args.max_chars, threads=args.threads or 1, conllu=args.conllu,
-                                 progress=args.progress)
+    try:
+        with connect(args.dask) as client:
+            n = len(client.nthreads())
+            print(f"claimkit: Dask scheduler {client.scheduler.address}, {n} worker{'s' * (n != 1)}; "
+                  f"dashboard {dashboard(client)}", file=sys.stderr)
+            run = analyze_to_parquet(args.inputs, args.out, client=client, cache=not args.no_cache,
+                                     stanza_dir=args.stanza_dir, batch_size=args.batch_size or BATCH,
+                                     max_chars=args.max_chars, threads=args.threads or 1, conllu=args.conllu,
+                                     progress=args.progress)
+    finally:
+        if not is_url(args.out):  # a batch still running when the run stopped may have written after the clean-up
+            remove_staging(os.path.abspath(_local(args.out)))
     s = run.summary
     print(f"{s.report()}; written to {run.out} ({run.partitions} part{'s' * (run.partitions != 1)}, "
           f"failures in {FAILURES_NAME}) in {run.seconds:.1f} s", file=sys.stderr)

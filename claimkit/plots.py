@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from .errors import ClaimkitError
-from .records import HEDGING_NAMES, SOURCE_TYPES, Analysis, Claim
+from .records import HEDGING_NAMES, SOURCE_TYPES, Analysis, Claim, dataframe
 from .render import ARABIC_FONTS, FSI, PDI, claim_dicts, entity_of, isolate
+from .surrogates import for_display
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,7 +124,7 @@ def claims_frame(obj: Any) -> "pd.DataFrame":
     elif isinstance(obj, pd.DataFrame):
         df = obj.copy()
     else:
-        df = pd.DataFrame(claim_dicts(obj))
+        df = dataframe(claim_dicts(obj))
     for col in RECORD_KEYS:
         if col not in df.columns:
             df[col] = pd.Series(dtype=object)
@@ -153,7 +154,7 @@ def entity_table(obj: Any) -> "pd.DataFrame":
                      "word_share": g["words"].sum() / total_words,
                      "mean_hedging": pd.to_numeric(g["hedging_level"], errors="coerce").mean(),
                      "first_sentence": pd.to_numeric(g["sentence"], errors="coerce").min()})
-    out = pd.DataFrame(rows, columns=cols)
+    out = dataframe(rows, cols)
     return out.sort_values(["claims", "words"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -412,8 +413,11 @@ def _types_in(types: Iterable[str]) -> list[str]:
 # Dependency trees
 # ---------------------------------------------------------------------------
 
-def _wget(w: Any, key: str) -> Any:
+def _word_field(w: Any, key: str) -> Any:
     return w[key] if isinstance(w, Mapping) else getattr(w, key)
+
+
+_wget = _word_field
 
 
 def span_words(words: Sequence[Any], start: int | None, end: int | None) -> list[int]:
@@ -496,14 +500,22 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
     """
     import plotly.graph_objects as go
 
+    def _wget(w: Any, key: str) -> Any:  # labels as shown: a lone surrogate (lenient CoNLL-U) as U+FFFD
+        value = _word_field(w, key)
+        return for_display(value) if isinstance(value, str) else value
+
     n = len(sentence_words)
     ids = [_word_index(w, k) for k, w in enumerate(sentence_words)]
     pos = {i: float(n - 1 - k) for k, i in enumerate(ids)}  # first word on the right
     colors = _highlight_map(highlight)
     on_path = {frozenset(p) for p in zip(path, path[1:])}
-    fig = _figure(title, showlegend=False, height=420, dragmode="pan",
+    fig = _figure(for_display(title), showlegend=False, height=420, dragmode="pan",
                   margin={"l": 20, "r": 20, "t": 60 if title else 20, "b": 20})
     max_h = 1.0
+    # traces and annotations are collected and added at once: adding them one by one re-validates
+    # all earlier ones each time (quadratic in the number of words)
+    traces: list[Any] = []
+    notes: list[dict[str, Any]] = []
     for i, w in zip(ids, sentence_words):
         h = int(_wget(w, "head"))
         if h not in pos:
@@ -513,30 +525,32 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
         xs, ys = _arc(pos[h], pos[i], height)
         thick = frozenset((h, i)) in on_path
         color = colors.get(i, "#444") if thick or (i in colors and h in colors) else "#9a9a9a"
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 3.5 if thick else 1.3},
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 3.5 if thick else 1.3},
                                  hoverinfo="text", name=_wget(w, "deprel"),
                                  text=f"{_wget(w, 'deprel')}: {_wget(sentence_words[ids.index(h)], 'text')} → "
                                       f"{_wget(w, 'text')}"))
-        fig.add_annotation(x=pos[i], y=0.15, ax=xs[-3], ay=ys[-3], xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.3, arrowcolor=color, text="")
-        fig.add_annotation(x=(pos[h] + pos[i]) / 2, y=height, text=_wget(w, "deprel"), showarrow=False, yshift=8,
-                           font={"size": 11, "color": color}, bgcolor="rgba(255,255,255,0.85)")
+        notes.append(dict(x=pos[i], y=0.15, ax=xs[-3], ay=ys[-3], xref="x", yref="y", axref="x", ayref="y",
+                          showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.3, arrowcolor=color, text=""))
+        notes.append(dict(x=(pos[h] + pos[i]) / 2, y=height, text=_wget(w, "deprel"), showarrow=False, yshift=8,
+                          font={"size": 11, "color": color}, bgcolor="rgba(255,255,255,0.85)"))
     for i, w in zip(ids, sentence_words):
         h = int(_wget(w, "head"))
         if h in pos:
             continue
         label = "root" if h < 0 else f"{_wget(w, 'deprel')} (head outside)"
-        fig.add_annotation(x=pos[i], y=0.15, ax=pos[i], ay=max_h + 0.3, xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=2, arrowcolor="#444" if h < 0 else "#bbb", text="")
-        fig.add_annotation(x=pos[i], y=max_h + 0.45, text=label, showarrow=False, font={"size": 11})
+        notes.append(dict(x=pos[i], y=0.15, ax=pos[i], ay=max_h + 0.3, xref="x", yref="y", axref="x", ayref="y",
+                          showarrow=True, arrowhead=2, arrowcolor="#444" if h < 0 else "#bbb", text=""))
+        notes.append(dict(x=pos[i], y=max_h + 0.45, text=label, showarrow=False, font={"size": 11}))
     xs = [pos[i] for i in ids]
-    fig.add_trace(go.Scatter(
+    traces.append(go.Scatter(
         x=xs, y=[0.0] * n, mode="text", text=[_wget(w, "text") for w in sentence_words],
         textfont={"size": 17, "color": [colors.get(i, "#111") for i in ids]},
         customdata=[[i, _wget(w, "upos")] for i, w in zip(ids, sentence_words)],
         hovertemplate="%{customdata[0]}: %{text} (%{customdata[1]})<extra></extra>", name="words"))
-    fig.add_trace(go.Scatter(x=xs, y=[-0.35] * n, mode="text", text=[_wget(w, "upos") for w in sentence_words],
+    traces.append(go.Scatter(x=xs, y=[-0.35] * n, mode="text", text=[_wget(w, "upos") for w in sentence_words],
                              textfont={"size": 10, "color": "#777"}, hoverinfo="skip", name="upos"))
+    fig.add_traces(traces)
+    fig.update_layout(annotations=list(fig.layout.annotations) + notes)
     shown = n if window is None else max(1, min(n, window))
     fig.update_xaxes(visible=False, range=[n - shown - 0.8, n - 0.2], autorange=False)
     fig.update_yaxes(visible=False, range=[-0.6, max_h + 0.7])
@@ -587,7 +601,7 @@ def sourcing_profile(analyses: Iterable[Analysis]) -> "pd.DataFrame":
         rows.append(row)
     cols = ["doc", "claims", "distinct_sources", *SHARE_COLUMNS, "mean_hedging", "hedged_share", "top_source",
             "top_source_claim_share", "top_source_word_share"]
-    return pd.DataFrame(rows, columns=cols)
+    return dataframe(rows, cols)
 
 
 def sourcing_profile_chart(profile: "pd.DataFrame", title: str = "Who the articles quote") -> "go.Figure":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:  # pandas is imported lazily so that `claimkit --help` stays fast
     import pandas as pd
@@ -128,10 +128,7 @@ class Analysis:
     @cached_property
     def sentences(self) -> "pd.DataFrame":
         """Sentence index, paragraph, character span and text."""
-        import pandas as pd
-
-        return pd.DataFrame([asdict(s) for s in self.sentence_spans],
-                            columns=["index", "start", "end", "text", "paragraph"])
+        return dataframe([asdict(s) for s in self.sentence_spans], ["index", "start", "end", "text", "paragraph"])
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """The output records of every claim."""
@@ -142,12 +139,25 @@ class Analysis:
         return self.records[i].explain()
 
 
-def claims_dataframe(records: Iterable[Claim]) -> "pd.DataFrame":
-    """A DataFrame with one row per claim and exactly the output-record columns."""
+def dataframe(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> "pd.DataFrame":
+    """The one constructor of claimkit's DataFrame views (claims, sources, sentences, chart data).
+
+    pandas 3 stores strings with pyarrow, which refuses lone surrogates (``"\udc80"``, as
+    ``json.loads`` can produce): in these views each is shown as U+FFFD, one character for
+    one, so lengths and offsets still line up (:func:`claimkit.surrogates.for_display`). The
+    records, ``Analysis.text`` and JSONL output keep the exact strings. ``columns``: their
+    order (None: the rows' keys).
+    """
     import pandas as pd
 
-    rows = [c.to_dict() for c in records]
-    df = pd.DataFrame(rows, columns=list(RECORD_KEYS))
+    from .surrogates import displayable_rows
+
+    return pd.DataFrame(displayable_rows(rows), columns=None if columns is None else list(columns))
+
+
+def claims_dataframe(records: Iterable[Claim]) -> "pd.DataFrame":
+    """A DataFrame with one row per claim and exactly the output-record columns."""
+    df = dataframe([c.to_dict() for c in records], RECORD_KEYS)
     for col in ("source_start", "source_end"):
         df[col] = df[col].astype("Int64")
     return df
@@ -172,13 +182,11 @@ def sources_dataframe(records: Iterable[Claim]) -> "pd.DataFrame":
     to it), ``word_share``, ``mean_hedging`` (0–3), ``first_sentence``.
     Sorted by claims, then words, descending.
     """
-    import pandas as pd
-
     records = list(records)
     cols = ["entity", "source_type", "claims", "claim_share", "words", "word_share",
             "mean_hedging", "first_sentence"]
     if not records:
-        return pd.DataFrame(columns=cols)
+        return dataframe([], cols)
     groups: dict[str, list[Claim]] = {}
     for c in records:
         groups.setdefault(entity_label(c), []).append(c)
@@ -197,5 +205,5 @@ def sources_dataframe(records: Iterable[Claim]) -> "pd.DataFrame":
             "mean_hedging": sum(c.hedging_level for c in cs) / len(cs),
             "first_sentence": min(c.sentence for c in cs),
         })
-    df = pd.DataFrame(rows, columns=cols)
+    df = dataframe(rows, cols)
     return df.sort_values(["claims", "words"], ascending=False, kind="stable").reset_index(drop=True)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from .surrogates import for_display
+
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
@@ -254,7 +256,8 @@ def render_article(analysis_or_dicts: Any, text: str | None = None, *, title: st
     :class:`~claimkit.records.Claim` or of record dicts (gold JSONL lines work), or a
     claims DataFrame; ``text`` is required unless an Analysis is given. ``page=True``
     returns a whole standalone document instead of a fragment. ``colors`` overrides the
-    entity → colour map.
+    entity → colour map. A lone surrogate in the text or a record (HTML cannot carry one) is
+    shown as U+FFFD (:mod:`claimkit.surrogates`).
     """
     body_text = _text_of(analysis_or_dicts, text)
     records = claim_dicts(analysis_or_dicts)
@@ -271,7 +274,8 @@ def render_article(analysis_or_dicts: Any, text: str | None = None, *, title: st
         f'<div class="ck-text" style="white-space:pre-wrap">{highlight_html(body_text, records, colors)}</div>'
         '</div>'
     )
-    return wrap_page(fragment, doc) if page else fragment
+    fragment = for_display(fragment)
+    return wrap_page(fragment, for_display(doc)) if page else fragment
 
 
 def wrap_page(fragment: str, title: str = "") -> str:
@@ -355,9 +359,10 @@ def claims_table(analysis_or_df: Any, columns: Sequence[str] = TABLE_COLUMNS) ->
     import pandas as pd
 
     from .present import table
+    from .records import dataframe
 
     df = analysis_or_df.claims if hasattr(analysis_or_df, "records") else (
-        analysis_or_df if isinstance(analysis_or_df, pd.DataFrame) else pd.DataFrame(claim_dicts(analysis_or_df)))
+        analysis_or_df if isinstance(analysis_or_df, pd.DataFrame) else dataframe(claim_dicts(analysis_or_df)))
     styler = table(df, columns=columns, uuid="claimkit_claims")
     if "hedging" in df.columns and "hedging" in columns:
         styler = styler.map(lambda v: f"background-color: {_HEDGING_COLORS.get(v, '#fff')}", subset=["hedging"])

@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import ClaimkitError
 from .records import Claim, entity_label
+from .surrogates import for_display
 
 DISPLAY_MODES = ("logical", "visual")
 LRM = "\u200e"
@@ -85,7 +86,8 @@ def render_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, wi
     if display not in DISPLAY_MODES:
         raise ClaimkitError(f"unknown display mode {display!r}; choose logical or visual")
     reorder = _visual_reorder() if display == "visual" else (lambda s: s)
-    cells = [[" ".join(str("" if v is None else v).split()) for v in row] for row in rows]
+    # a lone surrogate cannot be printed (UTF-8 terminals, pipes): shown as U+FFFD
+    cells = [[for_display(" ".join(str("" if v is None else v).split())) for v in row] for row in rows]
     n = len(headers)
     widths = list(widths) + [None] * (n - len(widths))
     natural = [max([text_width(headers[i])] + [text_width(r[i]) for r in cells]) for i in range(n)]
@@ -148,7 +150,7 @@ def sources_table(records: Sequence[Claim], *, display: str = "logical", total_w
 def analysis_report(doc: str, records: Sequence[Claim], n_sentences: int, *, display: str = "logical",
                     total_width: int | None = None) -> str:
     """The full terminal report for one article: a heading, the claims table and the sources table."""
-    head = f"{doc}: {len(records)} claim{'s' * (len(records) != 1)} in {n_sentences} sentence" \
+    head = f"{for_display(doc)}: {len(records)} claim{'s' * (len(records) != 1)} in {n_sentences} sentence" \
            f"{'s' * (n_sentences != 1)}"
     if not records:
         return head + "\n(no attributed claims found)"

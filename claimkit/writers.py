@@ -20,6 +20,10 @@ Formats (chosen from the extension by :func:`format_for`):
   integers); needs ``pyarrow`` (``pip install claimkit[parquet]``). Written one row group
   per batch, so memory stays flat.
 
+In CSV and Parquet, which cannot hold a lone surrogate, it is written as the text of its
+escape (``\udc80``, :func:`claimkit.surrogates.escaped`). :func:`read_records` reads any of
+the four formats back into record dicts.
+
 pandas is not needed by any writer; pyarrow is imported only for Parquet.
 """
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import IO, Any, Iterable
 
 from .errors import ClaimkitError
 from .records import RECORD_KEYS
+from .surrogates import escaped
 
 FORMATS = ("jsonl", "json", "csv", "parquet")
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet",
@@ -169,7 +174,10 @@ class RecordWriter:
             import pyarrow as pa
 
             for r in rows:
-                r["hedge_cues"] = list(r.get("hedge_cues") or [])
+                r["hedge_cues"] = [escaped(c) for c in r.get("hedge_cues") or []]
+                for k, v in r.items():
+                    if isinstance(v, str):
+                        r[k] = escaped(v)
             self._pq.write_table(pa.Table.from_pylist(rows, schema=self._schema))
         self.count += len(rows)
         return len(rows)
@@ -272,3 +280,29 @@ def write_text_atomic(text: str, path: str | os.PathLike) -> None:
         except OSError:
             pass
         raise
+
+
+def read_records(path: str | os.PathLike, fmt: str | None = None) -> list[dict[str, Any]]:
+    """The records of a file written by :class:`RecordWriter` (format from the extension).
+
+    Gives the dicts that were written, with the same types: ints, ``None`` for missing source
+    offsets, ``hedge_cues`` as a list (CSV cells are converted back). A lone surrogate comes
+    back exactly from JSONL and JSON, as its ``\udc80`` escape text from CSV and Parquet.
+    Raises :class:`OutputFormatError` for an unknown extension.
+    """
+    fmt = fmt or format_for(path)
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).to_pylist()
+    with open(path, encoding="utf-8", newline="") as f:
+        if fmt == "jsonl":
+            return [json.loads(line) for line in f if line.strip()]
+        if fmt == "json":
+            return json.load(f)
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["hedge_cues"] = json.loads(r["hedge_cues"])
+        for k in INT_KEYS:
+            r[k] = int(r[k]) if r[k] != "" else None
+    return rows

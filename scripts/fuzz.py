@@ -1,6 +1,6 @@
-"""Reliability fuzzing: claimkit on thousands of generated odd texts.
+"""Reliability fuzzing: claimkit on thousands of generated odd texts and damaged trees.
 
-    python scripts/fuzz.py [--n 5000] [--seed 0] [--batch 64] [--json OUT.json]
+    python scripts/fuzz.py [--n 10000] [--trees N] [--cli-every 50] [--seed 0] [--batch 64] [--json OUT.json]
 
 Every text is one of these kinds (in turn), built from sentences of the seed article
 and a few reporting templates, a few sentences long:
@@ -20,7 +20,17 @@ For each text it checks what the README promises:
 2. every offset slices back: ``text[cue_start:cue_end] == cue`` (and source, content,
    sentence spans), all within ``0 … len(text)``;
 3. deterministic: a second run (from the parse cache the first run wrote) gives the same
-   records, or the same error.
+   records, or the same error;
+4. every public view builds (``scripts/fuzz_views.py``): the ``claims``, ``sources`` and
+   ``sentences`` DataFrames, ``explain(i)`` of each claim, the article view HTML (parsed, every
+   claim span present), each chart of ``claimkit.plots`` as JSON, the JSONL/CSV/Parquet
+   writers (read back equal to the records) and the terminal table; every ``--cli-every``-th
+   text also goes through ``claimkit analyze FILE``.
+
+Then ``--trees`` damaged CoNLL-U documents (default: a tenth of ``--n``) go through
+``analyze_conllu`` and, every ``--cli-every``-th, ``claimkit analyze --conllu``
+(``scripts/fuzz_trees.py``): an analysis or a ``ConlluError``, offsets that slice back, every
+view built.
 
 Generation is cheap: texts are short, cache misses are parsed in bulk (Stanza called once
 per ``--batch`` texts, as :func:`claimkit.analyze_corpus` does) and the second run reads
@@ -39,10 +49,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _p in (ROOT, ROOT / "scripts"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 KINDS = ("plain", "presentation", "surrogate", "bidi", "tatweel", "diacritics", "html", "crlf", "boilerplate",
          "empty", "non_arabic", "mixed")
@@ -225,24 +237,7 @@ def generate(n: int, seed: int = 0) -> list[tuple[str, str]]:
 
 # -- checks ----------------------------------------------------------------------------------
 
-def offset_violations(text: str, analysis) -> list[str]:
-    """Every way the records' offsets fail to slice back to their strings."""
-    bad = []
-    n = len(text)
-    for c in analysis.records:
-        pairs = [("cue", c.cue, c.cue_start, c.cue_end), ("content", c.content, c.content_start, c.content_end)]
-        if c.source_start is not None:
-            pairs.append(("source", c.source, c.source_start, c.source_end))
-        for name, value, s, e in pairs:
-            if not (0 <= s <= e <= n) or text[s:e] != value:
-                bad.append(f"{name} [{s}:{e}] {value!r} != {text[s:e] if 0 <= s <= e <= n else None!r}")
-        if not c.cue:
-            bad.append("empty cue")
-    for s in analysis.sentence_spans:
-        if not (0 <= s.start <= s.end <= n) or text[s.start:s.end] != s.text:
-            bad.append(f"sentence [{s.start}:{s.end}]")
-    return bad
-
+from fuzz_views import offset_violations  # noqa: E402  (re-exported: the tests use fuzz.offset_violations)
 
 @dataclass
 class Report:
@@ -255,19 +250,27 @@ class Report:
     other_exceptions: list[str] = field(default_factory=list)
     offset_violations: list[str] = field(default_factory=list)
     nondeterministic: list[str] = field(default_factory=list)
+    view_problems: list[str] = field(default_factory=list)
+    cli_runs: int = 0
     per_kind: dict = field(default_factory=lambda: defaultdict(Counter))
+    trees: Counter = field(default_factory=Counter)
+    tree_problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
-        return bool(self.other_exceptions or self.offset_violations or self.nondeterministic)
+        return bool(self.other_exceptions or self.offset_violations or self.nondeterministic or self.view_problems
+                    or self.tree_problems)
 
     def to_dict(self) -> dict:
         return {"n": self.n, "ok": self.ok, "claims": self.claims, "claimkit_errors": dict(self.claimkit_errors),
                 "other_exceptions": len(self.other_exceptions), "offset_violations": len(self.offset_violations),
-                "nondeterministic": len(self.nondeterministic), "seconds": round(self.seconds, 1),
+                "nondeterministic": len(self.nondeterministic), "view_problems": len(self.view_problems),
+                "cli_runs": self.cli_runs, "trees": dict(self.trees), "tree_problems": len(self.tree_problems),
+                "seconds": round(self.seconds, 1),
                 "per_kind": {k: dict(v) for k, v in self.per_kind.items()},
-                "examples": (self.other_exceptions + self.offset_violations + self.nondeterministic)[:10]}
+                "examples": (self.other_exceptions + self.offset_violations + self.nondeterministic
+                             + self.view_problems + self.tree_problems)[:10]}
 
 
 def _outcome(fn):
@@ -316,14 +319,25 @@ def _first_pass(texts: list[str], stanza_dir: str | None) -> list[tuple[str, obj
     return outcomes  # type: ignore[return-value]
 
 
-def run(n: int, seed: int = 0, batch: int = 64, stanza_dir: str | None = None, verbose: bool = False) -> Report:
-    """Generate ``n`` texts and check each (see the module docstring)."""
+def run(n: int, seed: int = 0, batch: int = 64, stanza_dir: str | None = None, verbose: bool = False,
+        trees: int | None = None, cli_every: int = 50, snapshot: Callable[[Report], None] | None = None) -> Report:
+    """Generate ``n`` texts and ``trees`` damaged tree documents (default ``n // 10``) and check each
+    (see the module docstring); every ``cli_every``-th also goes through the command line.
+
+    Trees are interleaved with the text batches (in proportion), and ``snapshot(report)`` is
+    called after each batch, so a run stopped early has checked both and said how far it got.
+    """
     import claimkit
+    from fuzz_trees import tree_sources
+    from fuzz_views import file_cli_problems, view_problems
 
     report = Report()
     t0 = time.perf_counter()
     items = generate(n, seed)
-    for b in range(0, len(items), batch):
+    n_trees = n // 10 if trees is None else trees
+    sources = tree_sources(stanza_dir) if n_trees > 0 else []
+    done_trees = 0
+    for b in range(0, max(len(items), 1), batch):
         chunk = items[b:b + batch]
         texts = [t for _, t in chunk]
         first = _first_pass(texts, stanza_dir)
@@ -347,13 +361,47 @@ def run(n: int, seed: int = 0, batch: int = 64, stanza_dir: str | None = None, v
                 report.offset_violations.append(f"{label}: {bad[:3]}")
             if o2 != "ok" or v2.to_dicts() != v1.to_dicts():
                 report.nondeterministic.append(f"{label}: second run differs")
+            words = (lambda i, text=text: claimkit.parse(text, stanza_dir=stanza_dir).sents[i].words)
+            report.view_problems += [f"{label}: {p}" for p in view_problems(text, v1, words)]
+        for k, (kind, text) in enumerate(chunk, start=b):
+            if cli_every and k % cli_every == 0:
+                report.cli_runs += 1
+                report.view_problems += [f"#{k} {kind} {text[:60]!r}: {p}" for p in file_cli_problems(text)]
         if verbose:
             print(f"  {report.n}/{n} texts, {time.perf_counter() - t0:.0f} s: {report.ok} analysed, "
                   f"{sum(report.claimkit_errors.values())} claimkit errors, {len(report.other_exceptions)} other "
                   f"exceptions, {len(report.offset_violations)} offset violations, "
-                  f"{len(report.nondeterministic)} nondeterministic", file=sys.stderr, flush=True)
-    report.seconds = time.perf_counter() - t0
+                  f"{len(report.nondeterministic)} nondeterministic, {len(report.view_problems)} view problems",
+                  file=sys.stderr, flush=True)
+        upto = n_trees if b + batch >= len(items) else n_trees * (b + batch) // max(n, 1)
+        run_trees(report, sources, range(done_trees, upto), seed, cli_every)
+        done_trees = upto
+        report.seconds = time.perf_counter() - t0
+        if verbose and n_trees:
+            print(f"  trees {done_trees}/{n_trees}: {dict(report.trees)}, {len(report.tree_problems)} problems",
+                  file=sys.stderr, flush=True)
+        if snapshot is not None:
+            snapshot(report)
     return report
+
+
+def run_trees(report: Report, sources: list[tuple[str, str, str | None]], which: range, seed: int = 0,
+              cli_every: int = 50) -> None:
+    """Damaged tree documents number ``which`` (of :func:`fuzz_trees.tree_sources`) through
+    ``analyze_conllu``, and every ``cli_every``-th through the command line."""
+    from fuzz_trees import MUTATIONS, decode_leniently, mutate, tree_cli_problems, tree_problems
+
+    for k in which:
+        rng = random.Random(seed * 1_000_003 + k)
+        name, conllu, text = sources[k % len(sources)]
+        kind = MUTATIONS[k % len(MUTATIONS)]
+        raw = mutate(rng, conllu, kind)
+        outcome, value, problems = tree_problems(decode_leniently(raw), text)
+        report.trees["analysed" if outcome == "ok" else value or "other"] += 1
+        report.tree_problems += [f"tree #{k} {kind} {name}: {p}" for p in problems]
+        if cli_every and k % cli_every == 0:
+            report.cli_runs += 1
+            report.tree_problems += [f"tree #{k} {kind} {name}: {p}" for p in tree_cli_problems(raw, text)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -361,18 +409,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=500, help="number of generated texts (default 500)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=64, help="texts parsed by Stanza together")
+    ap.add_argument("--trees", type=int, default=None, help="damaged tree documents (default: a tenth of --n)")
+    ap.add_argument("--cli-every", type=int, default=50, help="every N-th text and tree also through the CLI")
     ap.add_argument("--stanza-dir", default=None)
     ap.add_argument("--json", metavar="OUT", help="also write the report as JSON")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    def snapshot(report: Report) -> None:  # the numbers so far, in case the run is stopped
+        if args.json:
+            Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="claimkit-fuzz-") as cache:
         os.environ["CLAIMKIT_CACHE_DIR"] = cache
-        report = run(args.n, args.seed, args.batch, args.stanza_dir, verbose=not args.quiet)
+        report = run(args.n, args.seed, args.batch, args.stanza_dir, verbose=not args.quiet, trees=args.trees,
+                     cli_every=args.cli_every, snapshot=snapshot)
     d = report.to_dict()
     print(f"fuzz: {d['n']} texts in {d['seconds']} s: {d['ok']} analysed ({d['claims']} claims), "
           f"{sum(report.claimkit_errors.values())} claimkit errors {d['claimkit_errors']}")
     print(f"      other exceptions: {d['other_exceptions']}, offset violations: {d['offset_violations']}, "
-          f"nondeterministic: {d['nondeterministic']}")
+          f"nondeterministic: {d['nondeterministic']}, view problems: {d['view_problems']} "
+          f"({d['cli_runs']} command-line runs)")
+    print(f"      trees: {sum(report.trees.values())} damaged documents {d['trees']}, "
+          f"problems: {d['tree_problems']}")
     for k, v in d["per_kind"].items():
         print(f"      {k:<13} {v}")
     for e in d["examples"]:

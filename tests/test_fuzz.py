@@ -1,5 +1,6 @@
 """scripts/fuzz.py with a small N: odd texts of every kind return or raise a claimkit error,
-offsets slice back, a second run gives the same result. ``--n 5000`` runs on demand."""
+offsets slice back, a second run gives the same result, every view builds; damaged trees give an
+analysis or a ConlluError. ``--n 10000`` runs on demand."""
 from __future__ import annotations
 
 import importlib.util
@@ -29,10 +30,39 @@ def test_generation_is_reproducible_and_covers_every_kind(fuzz):
 
 
 def test_small_fuzz_run_finds_nothing(fuzz):
-    report = fuzz.run(96, seed=1, batch=48)
+    n = 240  # a few hundred texts: 20 of each kind
+    report = fuzz.run(n, seed=1, batch=48, trees=48, cli_every=24)
     d = report.to_dict()
-    assert d["n"] == 96
-    assert (d["other_exceptions"], d["offset_violations"], d["nondeterministic"]) == (0, 0, 0), d["examples"]
-    assert d["ok"] >= 70 and d["claims"] > 100                   # most texts are analysed, with claims
-    assert d["per_kind"]["presentation"].get("ok") == 8          # PDF-style text is not refused
+    assert d["n"] == n and sum(d["trees"].values()) == 48 and d["cli_runs"] == n // 24 + 2
+    assert (d["other_exceptions"], d["offset_violations"], d["nondeterministic"], d["view_problems"],
+            d["tree_problems"]) == (0, 0, 0, 0, 0), d["examples"]
+    assert set(d["trees"]) <= {"analysed", "ConlluError"} and d["trees"].get("analysed", 0) >= 3
+    assert d["ok"] >= 0.7 * n and d["claims"] > n                # most texts are analysed, with claims
+    assert d["per_kind"]["presentation"].get("ok") == n // 12    # PDF-style text is not refused
     assert set(d["per_kind"]["empty"]) <= {"EmptyTextError", "NotArabicError"}
+
+
+def test_every_tree_mutation_damages_the_tree(fuzz):
+    import random
+
+    import fuzz_trees
+
+    name, conllu, text = next(s for s in fuzz_trees.tree_sources() if s[2] is not None)
+    for kind in fuzz_trees.MUTATIONS:
+        a = fuzz_trees.mutate(random.Random(5), conllu, kind)
+        assert a == fuzz_trees.mutate(random.Random(5), conllu, kind)  # reproducible
+        assert a != conllu.encode("utf-8"), kind
+
+
+def test_the_view_checker_finds_a_broken_view(fuzz, seed_analysis, seed_text):
+    """The checker is not vacuous: a claim whose content span is missing from the article view is reported."""
+    import dataclasses
+
+    import fuzz_views
+
+    assert fuzz_views.view_problems(seed_text, seed_analysis) == []
+    c = seed_analysis.records[0]
+    moved = dataclasses.replace(c, content_end=len(seed_text) + 5)  # a span the view cannot draw
+    broken = dataclasses.replace(seed_analysis, records=(moved, *seed_analysis.records[1:]))
+    problems = fuzz_views.view_problems(seed_text, broken)
+    assert any("article view: claim 0 has no content span" in p for p in problems), problems
