@@ -188,15 +188,30 @@ class Model:
             f = folder / f"{name}.json"
             try:
                 d = LinearDecider.from_json(_read_json(f))
-                if not d.weights or len(d.weights) != len(d.intercepts) or \
-                        not all(isinstance(v, (int, float)) and math.isfinite(v) for w in d.weights for v in w.values()):
-                    raise ValueError("weights and intercepts do not fit")
+                _check_decider(name, d)
             except ModelError:
                 raise
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise ModelError(f"{f}: damaged weights file ({exc}); retrain with `claimkit train`") from None
             deciders[name] = d
         return cls(config=config, **deciders)
+
+
+def _check_decider(name: str, d: LinearDecider) -> None:
+    """Raise ValueError unless the weights fit the decision: yes/no with one row for ``cue`` and
+    ``speaker``; one row per known source type for ``source_type``; finite numbers throughout."""
+    from .records import SOURCE_TYPES
+
+    if name == "source_type":
+        if len(d.classes) < 2 or not set(d.classes) <= set(SOURCE_TYPES) or len(d.weights) != len(d.classes):
+            raise ValueError(f"classes {list(d.classes)} do not fit the source types or the weight rows")
+    elif d.classes != ("no", "yes") or len(d.weights) != 1:
+        raise ValueError(f"a yes/no decision needs classes ['no', 'yes'] and one weight row, found {list(d.classes)}")
+    if len(d.intercepts) != len(d.weights):
+        raise ValueError("one intercept per weight row is needed")
+    numbers = [v for w in d.weights for v in w.values()] + list(d.intercepts)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in numbers):
+        raise ValueError("weights must be finite numbers")
 
 
 def _write_json(path: Path, data: Any) -> None:

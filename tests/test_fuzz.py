@@ -66,3 +66,12 @@ def test_the_view_checker_finds_a_broken_view(fuzz, seed_analysis, seed_text):
     broken = dataclasses.replace(seed_analysis, records=(moved, *seed_analysis.records[1:]))
     problems = fuzz_views.view_problems(seed_text, broken)
     assert any("article view: claim 0 has no content span" in p for p in problems), problems
+
+
+def test_damaged_model_folders_load_or_raise_model_error():
+    spec = importlib.util.spec_from_file_location("claimkit_fuzz_models", FUZZ.with_name("fuzz_models.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.run(60, seed=1)
+    assert res["problems"] == []
+    assert res["outcomes"].get("refused", 0) > 20 and set(res["outcomes"]) <= {"refused", "loaded"}

@@ -101,7 +101,9 @@ def test_cv_needs_at_least_two_documents_per_fold_count(small_gold, capsys):
     (lambda d: (d / "config.json").write_text(json.dumps({"format": "claimkit-model", "version": 1,
                                                           "features": 999}), encoding="utf-8"), "features version"),
     (lambda d: (d / "config.json").write_text("[]", encoding="utf-8"), "config.json"),
-], ids=["truncated", "missing", "bad-weights", "other-features", "not-an-object"])
+    (lambda d: (d / "cue.json").write_text(json.dumps(dict(json.loads((d / "cue.json").read_text(encoding="utf-8")),
+                                                           classes=["no"])), encoding="utf-8"), "cue.json"),
+], ids=["truncated", "missing", "bad-weights", "other-features", "not-an-object", "one-class"])
 def test_a_damaged_model_gives_a_clear_error_naming_the_file(small_model, tmp_path, damage, words, capsys):
     broken = tmp_path / "broken"
     shutil.copytree(small_model, broken)
