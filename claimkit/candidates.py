@@ -191,7 +191,7 @@ def speaker_candidates(linker: "Linker", sent: Sent, frame: "Frame", link: "Link
         if len(seen) >= MAX_HISTORY:
             break
     # titled names written nearby (before, and the sentence after)
-    for m in linker.mentions:
+    for m in linker.mentions_near(sent.index, CANDIDATE_SENTENCES_BACK, 1):
         d = sent.index - m.sentence
         if -1 <= d <= CANDIDATE_SENTENCES_BACK and (linker.same_discourse(sent, m.sentence) if d > 0 else
                                                      linker.same_discourse(linker.sents[m.sentence], sent.index)):

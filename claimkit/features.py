@@ -146,7 +146,7 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
         feats[f"type={e.source_type}"] = 1.0
         if e.roles:
             feats["has_title"] = 1.0
-        mentions = sum(1 for t in linker.history if t.entity is e)
+        mentions = linker.turns_of(e)
         feats[f"salience={_bucket(mentions, (0, 1, 3))}"] = 1.0
     elif cand.key:
         feats[f"type={cand.stype or 'person'}"] = 1.0

@@ -128,7 +128,28 @@ class Linker:
         self.sents = sents
         self.entities: list[Entity] = []
         self.history: list[Turn] = []
-        self.mentions = find_mentions(text, sents)
+        self.mentions = find_mentions(text, sents)   # in sentence order (mentions_near bisects on it)
+        self._mention_sentences = [m.sentence for m in self.mentions]
+        self._turn_counts: tuple[int, dict[int, int]] | None = None
+
+    def turns_of(self, entity: Entity) -> int:
+        """How many turns of the speaker history this entity has (its salience), counted once per
+        history length so that asking for every claim stays linear in the article's length."""
+        if self._turn_counts is None or self._turn_counts[0] != len(self.history):
+            counts: dict[int, int] = {}
+            for t in self.history:
+                counts[id(t.entity)] = counts.get(id(t.entity), 0) + 1
+            self._turn_counts = (len(self.history), counts)
+        return self._turn_counts[1].get(id(entity), 0)
+
+    def mentions_near(self, sentence: int, back: int, ahead: int) -> list:
+        """The titled mentions of sentences ``sentence - back`` … ``sentence + ahead`` (mentions are in
+        text order, so this is a bisection, not a scan of the article)."""
+        from bisect import bisect_left, bisect_right
+
+        lo = bisect_left(self._mention_sentences, sentence - back)
+        hi = bisect_right(self._mention_sentences, sentence + ahead)
+        return self.mentions[lo:hi]
 
     def entity_for_key(self, key: tuple[str, ...]) -> Entity | None:
         """The entity a name key refers to once the article is linked: a named entity whose name
