@@ -203,7 +203,8 @@ def _check_decider(name: str, d: LinearDecider) -> None:
     from .records import SOURCE_TYPES
 
     if name == "source_type":
-        if len(d.classes) < 2 or not set(d.classes) <= set(SOURCE_TYPES) or len(d.weights) != len(d.classes):
+        rows = 1 if len(d.classes) == 2 else len(d.classes)   # two classes: one row, as scikit-learn stores them
+        if len(d.classes) < 2 or not set(d.classes) <= set(SOURCE_TYPES) or len(d.weights) != rows:
             raise ValueError(f"classes {list(d.classes)} do not fit the source types or the weight rows")
     elif d.classes != ("no", "yes") or len(d.weights) != 1:
         raise ValueError(f"a yes/no decision needs classes ['no', 'yes'] and one weight row, found {list(d.classes)}")

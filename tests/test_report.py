@@ -76,7 +76,7 @@ def test_provenance_names_version_model_inputs_and_command(two_runs):
     for p in ARTICLES:
         assert f"| `{p.name}` | `{hashlib.sha256(p.read_bytes()).hexdigest()}` |" in methods
     assert f"claimkit report {folder} --out {html_path.parent.parent / 'out' / 'report.html'}" in methods
-    assert "| data | cue P | cue R |" in methods  # the README's accuracy table
+    assert "| data (held out) | system | cue P | cue R |" in methods  # the README's accuracy table
 
 
 def test_report_numbers_agree_with_each_other(two_runs):
