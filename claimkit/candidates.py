@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .cues import NON_CUE_UPOS, VERBAL_UPOS, Cue
+from .features import bucket
 from .lexicon import CueEntry, noun_type
 from .normalize import normalize_name
 from .source_types import head_word, is_name_word, source_type
@@ -106,21 +107,19 @@ class SpeakerCandidate:
     stype: str = ""
     facts: dict = field(default_factory=dict)
 
+    def _linked(self, linker: "Linker") -> "Entity | None":
+        """Its entity, or the entity its words name once the article is linked."""
+        return self.entity if self.entity is not None else linker.entity_for_key(self.key)
+
     def display(self, linker: "Linker") -> str:
-        if self.entity is not None:
-            return self.entity.name
-        if not self.key:
-            return ""
-        e = linker.entity_for_key(self.key)
+        e = self._linked(linker)
         return e.name if e is not None else self.text
 
     def source_type(self, linker: "Linker") -> str:
-        if self.entity is not None:
-            return self.entity.source_type
-        if not self.key:
-            return "author"
-        e = linker.entity_for_key(self.key)
-        return e.source_type if e is not None else (self.stype or "person")
+        e = self._linked(linker)
+        if e is not None:
+            return e.source_type
+        return (self.stype or "person") if self.key else "author"
 
 
 def _words_of(entity: "Entity") -> tuple[str, ...]:
@@ -209,7 +208,7 @@ def speaker_candidates(linker: "Linker", sent: Sent, frame: "Frame", link: "Link
                  run_words=min(b - a + 1, 4),
                  run_in_source=bool(frame.source_span) and frame.source_span[0] <= sent.words[a].start
                  < frame.source_span[1],
-                 run_gap=_bucket(abs(frame.cue.first - a), (1, 2, 4, 8)),
+                 run_gap=bucket(abs(frame.cue.first - a), (1, 2, 4, 8), mark="≤"),
                  tagged=any(sent.words[i].upos in ("PROPN", "X") for i in range(a, b + 1)))
     subj = _tree_subject(sent, frame.cue.first)
     if subj is not None:
@@ -241,9 +240,3 @@ def _tree_subject(sent: Sent, verb: int) -> tuple[int, int] | None:
             return a, min(b, a + 8)
     return None
 
-
-def _bucket(n: int, edges: tuple[int, ...]) -> str:
-    for e in edges:
-        if n <= e:
-            return f"≤{e}"
-    return f">{edges[-1]}"

@@ -28,10 +28,11 @@ _QUOTED = re.compile("«[^»]*»")
 FEATURES_VERSION = 1
 
 
-def _bucket(n: int, edges: tuple[int, ...]) -> str:
+def bucket(n: int, edges: tuple[int, ...], mark: str = "") -> str:
+    """``n`` as the first edge it does not exceed (``mark`` before it), or ``>last``: a feature value."""
     for e in edges:
         if n <= e:
-            return f"{e}"
+            return f"{mark}{e}"
     return f">{edges[-1]}"
 
 
@@ -92,7 +93,7 @@ def cue_features(draft: "Draft", text: str) -> dict[str, float]:
         f"cue_deprel={w.deprel.split(':')[0]}": 1.0,
         f"mode={f.mode}": 1.0,
         f"marker={_complementizer(draft, text)}": 1.0,
-        f"content_words={_bucket(n_content, (2, 5, 12, 30))}": 1.0,
+        f"content_words={bucket(n_content, (2, 5, 12, 30))}": 1.0,
         f"before={_word_before(draft)}": 1.0,
         "has_source" if f.source_span else "no_source": 1.0,
     }
@@ -102,7 +103,7 @@ def cue_features(draft: "Draft", text: str) -> dict[str, float]:
         feats["relaxed"] = 1.0
         feats[f"relaxed×mode={f.mode}"] = 1.0
     gap = len(text[f.cue_span[1]:f.content_span[0]].split())
-    feats[f"gap_words={_bucket(gap, (0, 1, 3, 6, 10))}"] = 1.0
+    feats[f"gap_words={bucket(gap, (0, 1, 3, 6, 10))}"] = 1.0
     if f.impersonal:
         feats["impersonal"] = 1.0
     if draft.nested:
@@ -147,7 +148,7 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
         if e.roles:
             feats["has_title"] = 1.0
         mentions = linker.turns_of(e)
-        feats[f"salience={_bucket(mentions, (0, 1, 3))}"] = 1.0
+        feats[f"salience={bucket(mentions, (0, 1, 3))}"] = 1.0
     elif cand.key:
         feats[f"type={cand.stype or 'person'}"] = 1.0
         feats["named=raw"] = 1.0
@@ -156,12 +157,12 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
         feats[f"none|impersonal={f.impersonal}"] = 1.0
     facts = cand.facts
     if "hist_rank" in facts:
-        feats[f"hist_rank={_bucket(facts['hist_rank'], (0, 1, 2))}"] = 1.0
-        feats[f"hist_dist={_bucket(facts['hist_dist'], (0, 1, 2, 4))}"] = 1.0
+        feats[f"hist_rank={bucket(facts['hist_rank'], (0, 1, 2))}"] = 1.0
+        feats[f"hist_dist={bucket(facts['hist_dist'], (0, 1, 2, 4))}"] = 1.0
         feats[f"hist_kind={facts['hist_kind']}"] = 1.0
         feats[f"hist_rank0|{ctx}"] = float(facts["hist_rank"] == 0)
     if "mention_dist" in facts:
-        feats[f"mention_dist={_bucket(facts['mention_dist'] + 1, (0, 1, 2, 4))}"] = 1.0
+        feats[f"mention_dist={bucket(facts['mention_dist'] + 1, (0, 1, 2, 4))}"] = 1.0
     if "run_words" in facts:
         feats[f"run_before_cue={facts['run_before_cue']}"] = 1.0
         feats[f"run_in_source={facts['run_in_source']}"] = 1.0
@@ -173,7 +174,7 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
         feats[f"subject_head={facts['subj_head_type']}"] = 1.0
     words = e.key if e is not None else cand.key
     if words:
-        first, n = _word_class(words[0]), _bucket(len(words), (1, 2, 3, 5))
+        first, n = _word_class(words[0]), bucket(len(words), (1, 2, 3, 5))
         feats[f"first_word={first}"] = 1.0
         feats[f"last_word={_word_class(words[-1])}"] = 1.0
         feats[f"n_words={n}"] = 1.0
