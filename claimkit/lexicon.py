@@ -200,7 +200,11 @@ def noun_type(word_norm: str) -> str:
         return nouns[w[:-1] + "ه"]
     if w.endswith("ا") and len(w) > 3 and w[:-1] in nouns:   # accusative tanween: مندوبا، مصدرا
         return nouns[w[:-1]]
-    for suf in ("ه", "ات", "ون", "ين"):   # a few plural/feminine variants not listed
-        if w.endswith(suf) and w[: -len(suf)] in nouns:
-            return nouns[w[: -len(suf)]]
+    for suf in ("ه", "ات", "ون", "ين", "ان", "و", "تان", "تين"):
+        # plural, dual and construct-state endings not listed: مسؤولون، مسؤولان، مسؤولو البنتاغون
+        stem = w[: -len(suf)]
+        if w.endswith(suf) and len(stem) >= 3 and stem in nouns:
+            return nouns[stem]
+        if w.endswith(suf) and len(stem) >= 3 and stem + "ه" in nouns:   # feminine dual: متحدثتان
+            return nouns[stem + "ه"]
     return ""

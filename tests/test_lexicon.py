@@ -423,3 +423,21 @@ def test_every_entry_has_a_sentence(by_sentence):
     rows = {" ".join(h) for h, _ in lex.hedges}
     tested = {normalize_for_match(h[3]) for h in HEDGES}
     assert not rows - tested, f"hedges.tsv rows without a test sentence: {sorted(rows - tested)}"
+
+
+@pytest.mark.parametrize("word, noun_class", [
+    ("مسؤولان", "official"),        # dual
+    ("المسؤولان", "official"),      # dual with the article
+    ("مسؤولو", "official"),         # construct plural: مسؤولو البنتاغون
+    ("متحدثتان", "title-official"),  # feminine dual of a listed feminine noun
+    ("ناطقين", "title-official"),
+    ("أهمية", ""),                  # an abstract noun is not a source noun
+    ("ديوان", ""),                  # -ان that is not a dual: no stem ديو
+])
+def test_inflected_source_nouns_keep_their_type(word, noun_class):
+    """Dual and construct-state forms of listed source nouns are typed like the noun itself,
+    so "وقال مسؤولان بالمطار" is an unnamed official, not a person."""
+    from claimkit.lexicon import noun_type
+    from claimkit.normalize import normalize_name
+
+    assert noun_type(normalize_name(word)) == noun_class
