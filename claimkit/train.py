@@ -47,6 +47,7 @@ class GoldDoc:
     name: str
     gold: list[dict]
     parsed: Any
+    source: str = ""   # the gold folder (or file) it was read from, as given
 
 
 @dataclass
@@ -78,8 +79,8 @@ def read_gold_docs(golds: Sequence[str | Path], *, conllu: bool = False, stanza_
 
     docs: list[GoldDoc] = []
     seen: set[str] = set()
-    files = [f for g in golds for f in gold_files(g)]
-    for f in files:
+    files = [(Path(g).name, f) for g in golds for f in gold_files(g)]
+    for source, f in files:
         if not f.name.endswith(".claims.jsonl"):
             raise InputFileError(f"{f}: gold files must be named NAME.claims.jsonl with NAME.txt beside them")
         name = f.name[: -len(".claims.jsonl")]
@@ -94,7 +95,7 @@ def read_gold_docs(golds: Sequence[str | Path], *, conllu: bool = False, stanza_
             parsed = from_conllu(read_text_file(trees, newline=None), text=text)
         else:
             parsed = parse(text, stanza_dir=stanza_dir, cache=cache)
-        docs.append(GoldDoc(name, [dict(r, doc=name) for r in load_jsonl(f)], parsed))
+        docs.append(GoldDoc(name, [dict(r, doc=name) for r in load_jsonl(f)], parsed, source))
         if progress:
             print(f"\rread {len(docs)}/{len(files)} documents", end="", file=sys.stderr)
     if progress:
@@ -215,13 +216,15 @@ def cross_validate(golds: Sequence[str | Path], k: int = 5, *, conllu: bool = Fa
 
     ``fraction`` < 1 trains each fold on that share of its training documents (a seeded
     sample): the learning curve. Returns ``{"learned": summary, "rules": summary, "folds": [...]}``
-    with the scorer's summary keys.
+    with the scorer's summary keys, and ``"by_gold"``: the same two summaries for the held-out
+    documents of each gold folder given (a set the rules were written on shows itself there).
     """
     docs = read_gold_docs(golds, conllu=conllu, stanza_dir=stanza_dir, cache=cache, progress=progress)
     by_name = {d.name: d for d in docs}
     examples = {d.name: doc_examples(d) for d in docs}
     folds = folds_by_document(by_name, k, seed)
     total = {"learned": Counter(), "rules": Counter()}
+    by_gold = {d.source: {"learned": Counter(), "rules": Counter()} for d in docs}
     out_folds = []
     for n, test in enumerate(folds):
         train_names = sorted(set(by_name) - set(test))
@@ -235,14 +238,19 @@ def cross_validate(golds: Sequence[str | Path], k: int = 5, *, conllu: bool = Fa
         for system, m in (("learned", model), ("rules", None)):
             c: Counter = Counter()
             for name in test:
-                c.update(count_doc(by_name[name].gold, _records(by_name[name], m)))
+                one = count_doc(by_name[name].gold, _records(by_name[name], m))
+                c.update(one)
+                by_gold[by_name[name].source][system].update(one)
             total[system].update(c)
             fold[system] = summarize(c)
         out_folds.append(fold)
         if progress:
             print(f"fold {n + 1}/{k}: attribution F1 learned {fold['learned']['attribution_F1']:.3f}, "
                   f"rules {fold['rules']['attribution_F1']:.3f}", file=sys.stderr)
+    per_gold = {g: {"documents": sum(d.source == g for d in docs), "learned": summarize(t["learned"]),
+                    "rules": summarize(t["rules"])} for g, t in by_gold.items()}
     return {"learned": summarize(total["learned"]), "rules": summarize(total["rules"]), "folds": out_folds,
+            "by_gold": per_gold,
             "k": k, "seed": seed, "documents": len(docs), "trees": "gold" if conllu else "parsed"}
 
 
@@ -262,4 +270,10 @@ def format_cv(result: dict[str, Any]) -> str:
         else:
             a, b = f"{L[key]:.3f}", f"{R[key]:.3f}"
         lines.append(f"{label:30} {a:>16} {b:>16}")
+    per_gold = result.get("by_gold") or {}
+    if len(per_gold) > 1:
+        lines.append("held-out attribution F1 by gold folder:")
+        for g, s in per_gold.items():
+            label = f"{g} ({s['documents']} documents)"
+            lines.append(f"  {label:28} {s['learned']['attribution_F1']:>16.3f} {s['rules']['attribution_F1']:>16.3f}")
     return "\n".join(lines)

@@ -77,6 +77,9 @@ def test_cross_validation_holds_out_whole_documents(small_gold):
     for key in ("cue_F1", "entity_acc", "source_type_acc", "attribution_F1", "hedging_acc", "content_tokF1"):
         assert key in res["learned"] and key in res["rules"]
     assert all(f["train_documents"] == len(SMALL) - len(f["test_documents"]) for f in res["folds"])
+    # one gold folder: its held-out summary is the overall one
+    assert res["by_gold"] == {small_gold.name: {"documents": len(SMALL), "learned": res["learned"],
+                                                "rules": res["rules"]}}
 
 
 def test_evaluate_cv_on_the_command_line_writes_learned_rules_and_folds(small_gold, tmp_path, capsys):
@@ -165,5 +168,9 @@ def test_learned_beats_rules_on_held_out_newswire_documents():
     res = cross_validate([shared_path("gold", "padt_dev"), shared_path("gold", "padt_train")], 5, conllu=True)
     L, R = res["learned"], res["rules"]
     assert L["attribution_F1"] > R["attribution_F1"]
+    assert {g: s["documents"] for g, s in res["by_gold"].items()} == {"padt_dev": 30, "padt_train": 93}
+    # the 93 documents no rule was written on gain too, not only the set the rules were written on
+    train_set = res["by_gold"]["padt_train"]
+    assert train_set["learned"]["attribution_F1"] > train_set["rules"]["attribution_F1"]
     assert L["cue_F1"] >= R["cue_F1"]
     assert L["attribution_F1"] >= 0.80 and L["cue_F1"] >= 0.92
