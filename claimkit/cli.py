@@ -56,6 +56,13 @@ class _UsageError(ClaimkitError):
     pass
 
 
+def _check_out_folder(*targets: str | os.PathLike | None) -> None:
+    """Refuse an output path whose folder does not exist, before any slow work is done."""
+    for target in targets:
+        if target and not Path(target).resolve().parent.is_dir():
+            raise ClaimkitError(f"{target}: the folder {Path(target).parent} does not exist")
+
+
 class _Terminated(BaseException):
     """Raised by the SIGTERM handler so that ``with`` blocks clean up as after Ctrl-C."""
 
@@ -349,8 +356,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     from .pipeline import parse, read_text_file
 
-    if args.out and not Path(args.out).parent.is_dir():  # say so before spending minutes parsing
-        raise ClaimkitError(f"{args.out}: the folder {Path(args.out).parent} does not exist")
+    _check_out_folder(args.out)  # say so before spending minutes parsing
     conllu = parse(read_text_file(args.input), stanza_dir=args.stanza_dir, cache=not args.no_cache,
                    max_chars=args.max_chars).to_conllu()
     if args.out:
@@ -386,9 +392,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .plots import save_figure
     from .writers import write_text_atomic
 
-    for target in (args.out, args.disagreements, args.chart):
-        if target and not Path(target).resolve().parent.is_dir():
-            raise _UsageError(f"{target}: the folder {Path(target).parent} does not exist")
+    _check_out_folder(args.out, args.disagreements, args.chart)
     grades = grade(args.key, args.students, machine=not args.no_machine, conllu=args.conllu,
                    stanza_dir=args.stanza_dir, cache=not args.no_cache)
     for problem in grades.problems:
@@ -415,20 +419,17 @@ def _cross_validate(args: argparse.Namespace) -> int:
         raise ClaimkitError("--cv trains and predicts by itself; it does not take --pred")
     if args.model:
         raise ClaimkitError("--cv trains a model on each fold; it does not take --model")
-    if args.out and not Path(args.out).parent.is_dir():
-        raise ClaimkitError(f"{args.out}: the folder {Path(args.out).parent} does not exist")
+    _check_out_folder(args.out)
     t0 = time.perf_counter()
     result = cross_validate(args.gold, args.cv, conllu=args.conllu,
                             seed=DEFAULT_SEED if args.seed is None else args.seed,
                             stanza_dir=args.stanza_dir, cache=not args.no_cache)
-    if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print(format_cv(result))
+    as_json = json.dumps(result, ensure_ascii=False, indent=2)
+    print(as_json if args.format == "json" else format_cv(result))
     if args.out:
         from .writers import write_text_atomic
 
-        write_text_atomic(json.dumps(result, ensure_ascii=False, indent=2) + "\n", args.out)
+        write_text_atomic(as_json + "\n", args.out)
     print(f"cross-validated in {time.perf_counter() - t0:.1f} s" + (f"; written to {args.out}" if args.out else ""),
           file=sys.stderr)
     return 0
@@ -438,8 +439,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .train import DEFAULT_SEED, train
 
     out = Path(args.out)
-    if not out.parent.is_dir():
-        raise ClaimkitError(f"{out}: the folder {out.parent} does not exist")
+    _check_out_folder(out)
     res = train(args.gold, out, conllu=args.conllu, seed=DEFAULT_SEED if args.seed is None else args.seed,
                 stanza_dir=args.stanza_dir, cache=not args.no_cache)
     ex = res.model.config["examples"]
