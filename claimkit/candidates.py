@@ -73,7 +73,7 @@ def open_cues(sent: Sent, units: list[Unit], taken: set[int]) -> list[Cue]:
     clause right after them, not first person, not already lexicon cues (``taken`` word indices)."""
     out: list[Cue] = []
     for u, unit in enumerate(units):
-        if unit.punct:
+        if unit.punct or not _complement_follows(units, u):
             continue
         for i in range(unit.first, unit.last + 1):
             w = sent.words[i]
@@ -81,7 +81,7 @@ def open_cues(sent: Sent, units: list[Unit], taken: set[int]) -> list[Cue]:
                 continue
             verb = w.upos in VERBAL_UPOS and w.feat("VerbForm") not in ("Part", "Ger")
             part = not verb and _participle_shaped(sent, i)
-            if (verb or part) and _complement_follows(units, u):
+            if verb or part:
                 form = "participle" if part else ("imperfect" if w.feat("Aspect") == "Imp" else "perfect")
                 out.append(Cue(sent.index, i, i, "participle" if part else "verb", _open_entry(w.nlemma or w.norm),
                                form, "open", weak=True))
@@ -172,7 +172,7 @@ def speaker_candidates(linker: "Linker", sent: Sent, frame: "Frame", link: "Link
     text = linker.text
     cands: list[SpeakerCandidate] = []
     cue_at = sent.words[frame.cue.first].start
-    _add(cands, "rule", link.entity, text="", key=() if link.entity is None else link.entity.key)
+    _add(cands, "rule", link.entity)
     cands[0].facts["rule_reason"] = link.reason
     _add(cands, "none")
     # the discourse: recent claims' speakers and main-verb subjects, most recent first
@@ -192,8 +192,8 @@ def speaker_candidates(linker: "Linker", sent: Sent, frame: "Frame", link: "Link
     # titled names written nearby (before, and the sentence after)
     for m in linker.mentions_near(sent.index, CANDIDATE_SENTENCES_BACK, 1):
         d = sent.index - m.sentence
-        if -1 <= d <= CANDIDATE_SENTENCES_BACK and (linker.same_discourse(sent, m.sentence) if d > 0 else
-                                                     linker.same_discourse(linker.sents[m.sentence], sent.index)):
+        if (linker.same_discourse(sent, m.sentence) if d > 0 else
+                linker.same_discourse(linker.sents[m.sentence], sent.index)):
             _add(cands, "mention", text=m.name, key=m.key, stype="person", mention_dist=d,
                  mention_titled=bool(m.descriptor))
     # name runs and the tree subject of this sentence (outside the content)
@@ -233,8 +233,8 @@ def _tree_subject(sent: Sent, verb: int) -> tuple[int, int] | None:
     """The nsubj of the cue in the tree, cut at punctuation (a second opinion on the source span)."""
     for w in sent.words:
         if w.head == verb and w.deprel.startswith("nsubj") and w.upos != "PRON":
-            sub = [i for i in sent.subtree(w.i)]
-            a, b = min(sub), min(sub)
+            sub = sent.subtree(w.i)   # in order
+            a = b = sub[0]
             while b + 1 in sub and not sent.words[b + 1].is_punct:
                 b += 1
             return a, min(b, a + 8)

@@ -17,7 +17,7 @@ from .frames import Frame, confirm, content_end
 from .units import Unit, units_of
 from .hedging import grade
 from .linking import Link, Linker
-from .model import ModelSpec
+from .model import ModelSpec, resolve_model
 from .normalize import normalize_for_match
 from .records import HEDGING_NAMES, Analysis, Claim, Sentence
 from .treebank import ParsedDoc, Sent
@@ -201,8 +201,6 @@ def extract(parsed: ParsedDoc, doc: str = "doc", model: ModelSpec = "default",
     ``chosen``: cue spans picked by a reader (the review's missed claims): each gives a claim,
     whatever the rules or the model would decide, with their reading of its speaker.
     """
-    from .model import resolve_model
-
     text = parsed.text
     m = resolve_model(model)
     drafts, linker = propose(parsed, candidates=m is not None, chosen=chosen)

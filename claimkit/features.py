@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .lexicon import noun_type
 from .normalize import strip_conjunction
+from .source_types import head_word
 
 if TYPE_CHECKING:
     from .candidates import SpeakerCandidate
@@ -37,7 +38,7 @@ def bucket(n: int, edges: tuple[int, ...], mark: str = "") -> str:
 
 
 def _agreement(draft: "Draft") -> tuple[str, str]:
-    from .linking import _features
+    from .linking import _features   # not at import time: linking pulls in the whole rule chain
 
     return _features(draft.sent, draft.frame)
 
@@ -82,6 +83,7 @@ def cue_features(draft: "Draft", text: str) -> dict[str, float]:
     w = sent.words[f.cue.first]
     n_content = len(text[f.content_span[0]:f.content_span[1]].split())
     lemma = f.cue.entry.lemma if f.cue.entry else strip_conjunction(w.norm)
+    marker = _complementizer(draft, text)
     feats = {
         "bias": 1.0,
         "open_cue" if f.cue.matched_by == "open" else "lexicon_cue": 1.0,
@@ -92,7 +94,7 @@ def cue_features(draft: "Draft", text: str) -> dict[str, float]:
         f"cue_upos={w.upos}": 1.0,
         f"cue_deprel={w.deprel.split(':')[0]}": 1.0,
         f"mode={f.mode}": 1.0,
-        f"marker={_complementizer(draft, text)}": 1.0,
+        f"marker={marker}": 1.0,
         f"content_words={bucket(n_content, (2, 5, 12, 30))}": 1.0,
         f"before={_word_before(draft)}": 1.0,
         "has_source" if f.source_span else "no_source": 1.0,
@@ -108,7 +110,7 @@ def cue_features(draft: "Draft", text: str) -> dict[str, float]:
         feats["impersonal"] = 1.0
     if draft.nested:
         feats["nested"] = 1.0
-    if sent.index == 0 or sent.paragraph == 0 and sent.index == 0:
+    if sent.index == 0:
         feats["headline"] = 1.0
     if f.channel_span:
         feats["channel"] = 1.0
@@ -117,7 +119,7 @@ def cue_features(draft: "Draft", text: str) -> dict[str, float]:
         head = sent.words[f.source_words[1]] if f.source_words else None
         if head is not None:
             feats[f"source_noun={noun_type(head.norm) or head.upos}"] = 1.0
-    feats[f"open×marker={draft.open_cue}×{_complementizer(draft, text)}"] = 1.0
+    feats[f"open×marker={draft.open_cue}×{marker}"] = 1.0
     return feats
 
 
@@ -183,10 +185,7 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
     feats[f"rival_name_in_source={rival}|{'rule' in cand.kinds}"] = 1.0
     if "rule" in cand.kinds and f.source_words:
         a, b = f.source_words
-        sent = draft.sent
-        from .source_types import head_word
-
-        h = head_word(sent, a, b)
+        h = head_word(draft.sent, a, b)
         feats[f"src_head_upos={h.upos}"] = 1.0
         feats[f"src_head_deprel={h.deprel.split(':')[0]}"] = 1.0
         feats[f"src_head_on_cue={h.head == f.cue.first}"] = 1.0

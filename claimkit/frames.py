@@ -233,7 +233,8 @@ def _scan_forward(sent: Sent, units: list[Unit], cu: int, relaxed: bool = False)
     معها مؤخراً: …").
 
     ``relaxed``: a verb, a clause break or another cue in between does not end the search —
-    how ``candidates`` proposes a frame the rules rejected, for the cue model to decide.
+    how ``extract.propose(candidates=True)`` proposes a frame the rules rejected, for the cue
+    model to decide.
     """
     limit = min(len(units), cu + 1 + MAX_GAP)
     relative_seen = verb_seen = clause_break = False

@@ -203,8 +203,10 @@ def noun_type(word_norm: str) -> str:
     for suf in ("ه", "ات", "ون", "ين", "ان", "و", "تان", "تين"):
         # plural, dual and construct-state endings not listed: مسؤولون، مسؤولان، مسؤولو البنتاغون
         stem = w[: -len(suf)]
-        if w.endswith(suf) and len(stem) >= 3 and stem in nouns:
+        if not w.endswith(suf) or len(stem) < 3:
+            continue
+        if stem in nouns:
             return nouns[stem]
-        if w.endswith(suf) and len(stem) >= 3 and stem + "ه" in nouns:   # feminine dual: متحدثتان
+        if stem + "ه" in nouns:   # feminine dual: متحدثتان
             return nouns[stem + "ه"]
     return ""

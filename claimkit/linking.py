@@ -36,6 +36,7 @@ singular verb: وقالت المصادر). Unknown features agree with anything.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .frames import Frame
@@ -145,8 +146,6 @@ class Linker:
     def mentions_near(self, sentence: int, back: int, ahead: int) -> list:
         """The titled mentions of sentences ``sentence - back`` … ``sentence + ahead`` (mentions are in
         text order, so this is a bisection, not a scan of the article)."""
-        from bisect import bisect_left, bisect_right
-
         lo = bisect_left(self._mention_sentences, sentence - back)
         hi = bisect_right(self._mention_sentences, sentence + ahead)
         return self.mentions[lo:hi]
@@ -156,12 +155,19 @@ class Linker:
         ends with ``key`` (or that ``key`` extends), else an unnamed one with the same words."""
         if not key:
             return None
+        return self._named_entity(key) or self._unnamed_entity(tuple(strip_article(t) for t in key))
+
+    def _named_entity(self, key: tuple[str, ...]) -> Entity | None:
+        """The latest named entity whose name ends with ``key`` or that ``key`` extends (rule 1)."""
         for e in reversed(self.entities):
             if e.named and (e.key[-len(key):] == key or key[-len(e.key):] == e.key):
                 return e
-        bare = tuple(strip_article(t) for t in key)
+        return None
+
+    def _unnamed_entity(self, key: tuple[str, ...]) -> Entity | None:
+        """The latest unnamed entity whose words (article dropped) are ``key`` (rule 3)."""
         for e in reversed(self.entities):
-            if not e.named and e.key == bare:
+            if not e.named and e.key == key:
                 return e
         return None
 
@@ -179,13 +185,13 @@ class Linker:
                 roles = roles | m.descriptor
                 possessed = possessed or m.possessed
                 break
-        for e in reversed(self.entities):
-            if e.named and (e.key[-len(key):] == key or key[-len(e.key):] == e.key):
-                if len(key) > len(e.key):
-                    e.name, e.key = name, key
-                e.roles |= roles
-                e.possessed = e.possessed or possessed
-                return e, f"name «{name}» links to «{e.name}»"
+        e = self._named_entity(key)
+        if e is not None:
+            if len(key) > len(e.key):
+                e.name, e.key = name, key
+            e.roles |= roles
+            e.possessed = e.possessed or possessed
+            return e, f"name «{name}» links to «{e.name}»"
         e = Entity(name, key, True, stype, gender, number, set(roles), possessed)
         self.entities.append(e)
         return e, f"new named source «{name}»"
@@ -235,9 +241,9 @@ class Linker:
             if found:
                 return Link(found[0], found[0].source_type, found[1])
         key = tuple(strip_article(t) for t in normalize_name(span_text).split())
-        for e in reversed(self.entities):
-            if not e.named and e.key == key:
-                return Link(e, e.source_type, f"same source as earlier «{e.name}»")
+        e = self._unnamed_entity(key)
+        if e is not None:
+            return Link(e, e.source_type, f"same source as earlier «{e.name}»")
         if _definite(sent, head.i) and len(key) <= 2:
             for e in reversed(self.entities):
                 if not e.named and e.key and e.key[0] == key[0] and set(key) <= set(e.key):

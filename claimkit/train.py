@@ -206,7 +206,7 @@ def folds_by_document(names: Iterable[str], k: int, seed: int = DEFAULT_SEED) ->
 def _records(doc: GoldDoc, model: Model | None) -> list[dict]:
     from .extract import extract
 
-    return [c.to_dict() for c in extract(doc.parsed, doc=doc.name, model=model if model else "rules")]
+    return [c.to_dict() for c in extract(doc.parsed, doc=doc.name, model=model)]
 
 
 def cross_validate(golds: Sequence[str | Path], k: int = 5, *, conllu: bool = False, seed: int = DEFAULT_SEED,
