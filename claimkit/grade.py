@@ -31,7 +31,7 @@ from .callable_module import make_callable
 from .errors import InputFileError
 from .evaluate import (METRICS, GoldError, _hedging_counts, doc_key, entity_correct, load_gold, load_jsonl, match,
                        predict_for_gold, score)
-from .records import CUE_CLASSES, HEDGING_NAMES, MODES, SOURCE_TYPES
+from .review import CHOICES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 SUFFIX = ".claims.jsonl"
 MACHINE = "machine"
-#: Closed lists a student record is checked against (a missing field is left to the scorer).
-LABELS = {"source_type": SOURCE_TYPES, "mode": MODES, "hedging": HEDGING_NAMES, "cue_class": CUE_CLASSES}
 #: Fields compared per claim in the disagreement table.
 FIELDS = ("entity", "source_type", "mode", "hedging")
 #: Scores drawn in the class chart, in this order.
@@ -81,24 +79,27 @@ def student_files(students_dir: str | os.PathLike, docs: set[str]) -> dict[str, 
     if not root.is_dir():
         raise InputFileError(f"{root}: not a folder of student files")
     out: dict[str, dict[str, Path]] = {}
+    longest_first = sorted(docs, key=len, reverse=True)
     for sub in sorted(p for p in root.iterdir() if p.is_dir()):
         for f in sorted(sub.glob(f"*{SUFFIX}")):
             out.setdefault(sub.name, {})[f.name[: -len(SUFFIX)]] = f
     for f in sorted(root.glob(f"*{SUFFIX}")):
         stem = f.name[: -len(SUFFIX)]
-        doc = next((d for d in sorted(docs, key=len, reverse=True) if stem.startswith(d + ".")), None)
+        doc = next((d for d in longest_first if stem.startswith(d + ".")), None)
         student = stem[len(doc) + 1:] if doc else stem.rsplit(".", 1)[-1]
         out.setdefault(student, {})[doc or stem] = f
     return out
 
 
-def check_record(r: Any, text: str | None) -> str:
-    """What is wrong with one student record ("" when nothing)."""
-    if not isinstance(r, dict):
-        return "not a JSON object"
+def check_record(r: Mapping[str, Any], text: str | None) -> str:
+    """What is wrong with one student record ("" when nothing).
+
+    Labels are checked against the closed lists of ``review.CHOICES`` (a missing field is left
+    to the scorer); offsets, when the text is known, must slice back to the record's strings.
+    """
     if not (isinstance(r.get("cue_start"), int) and isinstance(r.get("cue_end"), int)):
         return "no cue_start/cue_end offsets"
-    for key, allowed in LABELS.items():
+    for key, allowed in CHOICES.items():
         if key in r and r[key] not in allowed:
             return f"unknown {key} {r[key]!r} (one of {', '.join(allowed)})"
     if text is not None:
@@ -197,11 +198,11 @@ def disagreements(key: Mapping[str, list[dict]], predictions: Mapping[str, Mappi
     students = [s for s in predictions if s != MACHINE]
     rows = []
     for doc, gold in key.items():
-        verdicts = {s: {} for s in predictions}
+        verdicts: dict[str, list[list[str]]] = {}   # per student: the verdict on each key claim
         for s, by_doc in predictions.items():
             pred = by_doc.get(doc, [])
             gm = match(gold, pred)
-            verdicts[s] = {i: claim_verdict(g, pred[gm[i]] if i in gm else None) for i, g in enumerate(gold)}
+            verdicts[s] = [claim_verdict(g, pred[gm[i]] if i in gm else None) for i, g in enumerate(gold)]
         for i, g in enumerate(gold):
             counts = Counter(w for s in students for w in verdicts[s][i])
             row = {"doc": doc, "cue_start": g["cue_start"], "cue": g.get("cue", ""), "entity": g.get("entity", ""),

@@ -31,6 +31,7 @@ back to the analysed text (the file was saved for another text: :class:`ReviewFi
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ class Change:
 
     description: str
     claims: list[dict[str, Any]]
-    status: list[str]
+    rejected: set[int]
 
 
 def gold_record(record: Mapping[str, Any], aliases: list[str] | None = None) -> dict[str, Any]:
@@ -114,7 +115,7 @@ class Review:
     offsets index into). ``parsed``: its parse, when the caller has it (otherwise the text is
     parsed on first need — from the parse cache when it was analysed before — to propose
     missed claims and list mentions). Claims are numbered in the order of :attr:`claims`: the
-    machine's claims first, then added ones.
+    machine's claims first, then added ones; :attr:`rejected` holds the numbers of rejected ones.
     """
 
     def __init__(self, analysis: Analysis, save_to: str | os.PathLike, *, parsed: "ParsedDoc | None" = None):
@@ -131,7 +132,7 @@ class Review:
         aliases = entity_aliases(machine)
         self.machine: list[dict[str, Any]] = [gold_record(r, aliases.get(r["entity"], [])) for r in machine]
         self.claims: list[dict[str, Any]] = copy.deepcopy(self.machine)
-        self.status: list[str] = [KEPT] * len(self.claims)
+        self.rejected: set[int] = set()
         self.history: list[Change] = []
         self.listeners: list[Any] = []
         if self.path.exists():
@@ -152,17 +153,10 @@ class Review:
                 raise ReviewFileError(f"{self.path}, claim {n}: {problem}; was it saved for another text? "
                                       "Move it away to start a new review")
         found = match(saved, self.machine)   # {saved index: machine index}
-        by_machine = {j: i for i, j in found.items()}
-        for j in range(len(self.machine)):
-            if j in by_machine:
-                self.claims[j] = gold_record(saved[by_machine[j]])
-                self.status[j] = KEPT if self._same_as_machine(j) else CORRECTED
-            else:
-                self.status[j] = REJECTED
-        for i, r in enumerate(saved):
-            if i not in found:
-                self.claims.append(gold_record(r))
-                self.status.append(ADDED)
+        for i, j in found.items():
+            self.claims[j] = gold_record(saved[i])
+        self.rejected = set(range(len(self.machine))) - set(found.values())
+        self.claims += [gold_record(r) for i, r in enumerate(saved) if i not in found]
 
     def _span_problem(self, r: Mapping[str, Any]) -> str:
         for role in ("cue", "content", "source"):
@@ -175,21 +169,30 @@ class Review:
                 return f"{role} «{r.get(role)}» is not the text at {a}–{b}"
         return ""
 
+    @property
+    def status(self) -> list[str]:
+        """The state of each claim, in the order of :attr:`claims`: rejected, added (not one of the
+        machine's), else kept as the machine found it or corrected."""
+        out = []
+        for i in range(len(self.claims)):
+            if i in self.rejected:
+                out.append(REJECTED)
+            elif i >= len(self.machine):
+                out.append(ADDED)
+            else:
+                out.append(KEPT if self._same_as_machine(i) else CORRECTED)
+        return out
+
     def _same_as_machine(self, i: int) -> bool:
-        """Claim ``i`` is the machine's, unchanged (aliases aside: they are pooled per entity on saving)."""
-        if i >= len(self.machine):
-            return False
+        """Machine claim ``i`` is unchanged (aliases aside: they are pooled per entity on saving)."""
         a, b = self.claims[i], self.machine[i]
         return all(a[k] == b[k] for k in GOLD_KEYS if k != "entity_aliases")
 
     def _change(self, description: str) -> Change:
         """Remember the state before a change (for :meth:`undo`)."""
-        return Change(description, copy.deepcopy(self.claims), list(self.status))
+        return Change(description, copy.deepcopy(self.claims), set(self.rejected))
 
     def _commit(self, change: Change) -> None:
-        for i in range(min(len(self.machine), len(self.status))):
-            if self.status[i] in (KEPT, CORRECTED):
-                self.status[i] = KEPT if self._same_as_machine(i) else CORRECTED
         self.history.append(change)
         self.save()
 
@@ -201,14 +204,10 @@ class Review:
     # -- what is saved ----------------------------------------------------------------
     def records(self) -> list[dict[str, Any]]:
         """The gold records of the review (kept, corrected and added claims) in text order."""
-        kept = [c for c, s in zip(self.claims, self.status) if s != REJECTED]
+        kept = [c for i, c in enumerate(self.claims) if i not in self.rejected]
         aliases = entity_aliases(kept)
-        out = []
-        for c in sorted(kept, key=lambda c: (c["cue_start"], c["cue_end"])):
-            c = dict(c)
-            c["entity_aliases"] = aliases.get(c["entity"], []) if c["entity"] else []
-            out.append(c)
-        return out
+        return [dict(c, entity_aliases=aliases.get(c["entity"], []))
+                for c in sorted(kept, key=lambda c: (c["cue_start"], c["cue_end"]))]
 
     def save(self) -> Path:
         """Write :meth:`records` to ``save_to`` atomically (temporary file, then rename)."""
@@ -224,19 +223,19 @@ class Review:
     def keep(self, i: int) -> None:
         """Keep claim ``i`` (undoes a rejection)."""
         self._claim(i)
-        if self.status[i] != REJECTED:
+        if i not in self.rejected:
             return
         change = self._change(f"kept claim {i} «{self.claims[i]['cue']}»")
-        self.status[i] = ADDED if i >= len(self.machine) else KEPT
+        self.rejected.discard(i)
         self._commit(change)
 
     def reject(self, i: int) -> None:
         """Claim ``i`` is not a claim: it leaves the saved file."""
         self._claim(i)
-        if self.status[i] == REJECTED:
+        if i in self.rejected:
             return
         change = self._change(f"rejected claim {i} «{self.claims[i]['cue']}»")
-        self.status[i] = REJECTED
+        self.rejected.add(i)
         self._commit(change)
 
     def set_speaker(self, i: int, entity: str, *, source_type: str | None = None,
@@ -313,7 +312,7 @@ class Review:
         self._check_span(cue_start, cue_end, "cue")
         for k, c in enumerate(self.claims):
             if c["cue_start"] < cue_end and cue_start < c["cue_end"]:
-                if self.status[k] == REJECTED:
+                if k in self.rejected:
                     self.keep(k)
                 return k
         record = self.propose(cue_start, cue_end)
@@ -327,7 +326,6 @@ class Review:
             record["hedging_level"] = HEDGING_NAMES.index(fields["hedging"])
         change = self._change(f"added claim {len(self.claims)} «{record['cue']}»")
         self.claims.append(record)
-        self.status.append(ADDED)
         self._commit(change)
         return len(self.claims) - 1
 
@@ -354,7 +352,7 @@ class Review:
         if not self.history:
             return None
         change = self.history.pop()
-        self.claims, self.status = change.claims, change.status
+        self.claims, self.rejected = change.claims, change.rejected
         self.save()
         return change.description
 
@@ -371,21 +369,20 @@ class Review:
     def speakers(self) -> list[str]:
         """Speaker choices: the entities and source phrases of the claims, then every titled
         name the article mentions (``mentions.find_mentions``), in order of first appearance."""
+        from_claims = [name for c in self.claims for name in (c.get("entity"), c.get("source")) if name]
+        return list(dict.fromkeys(from_claims + self._mentioned))
+
+    @functools.cached_property
+    def _mentioned(self) -> list[str]:
+        """The names :meth:`speakers` adds (found once: the text does not change)."""
         from .mentions import find_mentions
 
-        names: list[str] = []
-        for c in self.claims:
-            for name in (c.get("entity"), c.get("source")):
-                if name and name not in names:
-                    names.append(name)
-        for m in find_mentions(self.text, self.parsed.sents):
-            if m.name not in names:
-                names.append(m.name)
-        return names
+        return [m.name for m in find_mentions(self.text, self.parsed.sents)]
 
     def summary(self) -> dict[str, int]:
         """How many claims are kept as the machine found them, corrected, rejected and added."""
-        return {s: self.status.count(s) for s in (KEPT, CORRECTED, REJECTED, ADDED)}
+        status = self.status
+        return {s: status.count(s) for s in (KEPT, CORRECTED, REJECTED, ADDED)}
 
     def corrected_analysis(self) -> Analysis:
         """The reviewed claims as an :class:`~claimkit.records.Analysis` (for tables and charts)."""

@@ -22,15 +22,16 @@ import ipywidgets
 import traitlets
 
 from .errors import ClaimkitError
-from .records import CUE_CLASSES, HEDGING_NAMES, MODES, SOURCE_TYPES
 from .render import render_article
-from .review import REJECTED, Review
+from .review import CHOICES, Review
 
 ASSETS = Path(__file__).parent / "templates" / "review"
 #: The grey of rejected claims in the article.
 REJECTED_COLOR = "#9e9e9e"
 #: Height of the reliance chart above the article (px).
 CHART_HEIGHT = 230
+#: The closed lists of the panel's choosers, as the front end receives them.
+CHOICE_LISTS = {field: list(values) for field, values in CHOICES.items()}
 
 
 class ReviewView(anywidget.AnyWidget):
@@ -55,9 +56,10 @@ class ReviewWidget(ipywidgets.VBox):
         self.chart = go.FigureWidget()
         self.chart._config = {"displayModeBar": False}   # its tool bar would cover the title (the numbers)
         super().__init__([self.chart, self.view], **kwargs)
-        self._drawn = False
+        self._in_message = False
         self.view.on_msg(self._on_message)
-        review.listeners.append(lambda _r: self.refresh())   # API calls from the notebook redraw it too
+        # API calls from the notebook redraw it too; a click redraws once, when it is carried out
+        review.listeners.append(lambda _r: self._in_message or self.refresh())
         self.refresh()
 
     def __repr__(self) -> str:  # the plain-text view (static notebook viewers, terminals)
@@ -67,13 +69,14 @@ class ReviewWidget(ipywidgets.VBox):
 
     # -- kernel side of the clicks --------------------------------------------------------
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any = None) -> None:
-        self.message, self.error, self._drawn, before = "", False, False, self.selected
+        self.message, self.error, self._in_message = "", False, True
         try:
             self.apply(content)
         except ClaimkitError as exc:
             self.message, self.error = str(exc), True
-        if not self._drawn or self.message or self.selected != before:   # a saved change has redrawn once
-            self.refresh()
+        finally:
+            self._in_message = False
+        self.refresh()
 
     def apply(self, msg: dict[str, Any]) -> None:
         """Carry out one front-end message on the review (also usable from Python)."""
@@ -105,7 +108,6 @@ class ReviewWidget(ipywidgets.VBox):
     def refresh(self) -> None:
         """Redraw the article, the panel state and the reliance chart from the review."""
         r = self.review
-        self._drawn = True
         self.view.article = article_html(r)
         if self.selected is not None and self.selected >= len(r.claims):   # an added claim undone
             self.selected = None
@@ -116,8 +118,7 @@ class ReviewWidget(ipywidgets.VBox):
             "status": r.status[i] if i is not None else "",
             "summary": r.summary(),
             "speakers": r.speakers(),
-            "choices": {"source_type": list(SOURCE_TYPES), "mode": list(MODES), "hedging": list(HEDGING_NAMES),
-                        "cue_class": list(CUE_CLASSES)},
+            "choices": CHOICE_LISTS,
             "path": str(r.path),
             "last": r.history[-1].description if r.history else "",
             "message": self.message,
@@ -136,7 +137,7 @@ def article_html(review: Review) -> str:
 
     Rejected claims are drawn in grey under the name "(rejected)" so they can be selected and kept again.
     """
-    records = [dict(c, entity="(rejected)", source_type="rejected") if s == REJECTED else c
-               for c, s in zip(review.claims, review.status)]
-    colors = {"(rejected)": REJECTED_COLOR} if REJECTED in review.status else None
+    records = [dict(c, entity="(rejected)", source_type="rejected") if i in review.rejected else c
+               for i, c in enumerate(review.claims)]
+    colors = {"(rejected)": REJECTED_COLOR} if review.rejected else None
     return render_article(records, review.text, colors=colors)
