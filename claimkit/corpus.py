@@ -332,7 +332,6 @@ def _parallel(files: list[Path], workers: int, bar: Any, *, cache: bool, stanza_
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(threads,))
     inflight: deque = deque()
-    finished = False
     try:
         for batch in batches:
             inflight.append(pool.submit(run_batch, [str(p) for p in batch], cache=cache, stanza_dir=sdir,
@@ -345,12 +344,10 @@ def _parallel(files: list[Path], workers: int, bar: Any, *, cache: bool, stanza_
             for r in inflight.popleft().result():
                 _tick(bar, r)
                 yield r
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            stop_workers(pool)
+    except BaseException:  # Ctrl-C, an error, or the caller closing the generator (GeneratorExit)
+        stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 def stop_workers(pool: Any) -> None:

@@ -512,19 +512,17 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
         out_s = os.path.abspath(_local(out_s))
     check_workers(client)  # before the output folder is touched
     run_id = uuid.uuid4().hex[:8]
-    if is_url(out_s):
+    stage = None if is_url(out_s) else _staging_folder(out_s, run_id)
+    if stage is None:
         _prepare_out(out_s)
-        target = out_s
-    else:
-        stage = _staging_folder(out_s, run_id)
-        target = str(stage)
     try:
-        run = _run_batches(client, batches, given, out_s, target, run_id, cache=cache, stanza_dir=stanza_dir,
-                           max_chars=max_chars, conllu=conllu, retries=retries, threads=threads, progress=progress)
-        if not is_url(out_s):
+        run = _run_batches(client, batches, given, out_s, out_s if stage is None else str(stage), run_id,
+                           cache=cache, stanza_dir=stanza_dir, max_chars=max_chars, conllu=conllu, retries=retries,
+                           threads=threads, progress=progress)
+        if stage is not None:
             _publish(stage, out_s)
     finally:
-        if not is_url(out_s):
+        if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
     run.seconds = time.perf_counter() - t0
     return run

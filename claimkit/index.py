@@ -473,13 +473,13 @@ def _source_table(mentions: "pd.DataFrame", merges: "pd.DataFrame") -> "pd.DataF
 
 
 def _merge_table(edges: "pd.DataFrame", ids: dict[str, str]) -> "pd.DataFrame":
-    split = lambda s: s.str.split("\u241f", n=1, expand=True)  # noqa: E731
     import pandas as pd
 
-    out = edges.copy()
+    split = lambda s: s.str.split("\u241f", n=1, expand=True)  # noqa: E731
     cols = ["source_id", "doc_a", "entity_a", "doc_b", "entity_b", "rule", "reason", "applied"]
-    if out.empty:
+    if edges.empty:
         return pd.DataFrame({c: pd.Series(dtype=bool if c == "applied" else object) for c in cols})
+    out = edges.copy()
     out["source_id"] = out["a"].map(ids)
     out[["doc_a", "entity_a"]] = split(out["a"])
     out[["doc_b", "entity_b"]] = split(out["b"])

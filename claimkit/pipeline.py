@@ -124,9 +124,9 @@ def analyze(text: str, *, doc: str = "doc", stanza_dir: str | os.PathLike | None
     from .extract import extract
     from .model import resolve_model
 
-    resolve_model(model)   # a bad model folder is reported before minutes of parsing
+    resolved = resolve_model(model)   # a bad model folder is reported before minutes of parsing
     return extract(parse(text, stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, block_chars=block_chars),
-                   doc=doc, model=model)
+                   doc=doc, model=resolved)
 
 
 def analyze_conllu(conllu: str, *, text: str | None = None, doc: str = "doc", model: ModelSpec = "default") -> Analysis:

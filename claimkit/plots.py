@@ -413,11 +413,8 @@ def _types_in(types: Iterable[str]) -> list[str]:
 # Dependency trees
 # ---------------------------------------------------------------------------
 
-def _word_field(w: Any, key: str) -> Any:
+def _wget(w: Any, key: str) -> Any:
     return w[key] if isinstance(w, Mapping) else getattr(w, key)
-
-
-_wget = _word_field
 
 
 def span_words(words: Sequence[Any], start: int | None, end: int | None) -> list[int]:
@@ -500,8 +497,8 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
     """
     import plotly.graph_objects as go
 
-    def _wget(w: Any, key: str) -> Any:  # labels as shown: a lone surrogate (lenient CoNLL-U) as U+FFFD
-        value = _word_field(w, key)
+    def _as_shown(w: Any, key: str) -> Any:  # labels as shown: a lone surrogate (lenient CoNLL-U) as U+FFFD
+        value = _wget(w, key)
         return for_display(value) if isinstance(value, str) else value
 
     n = len(sentence_words)
@@ -517,7 +514,7 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
     traces: list[Any] = []
     notes: list[dict[str, Any]] = []
     for i, w in zip(ids, sentence_words):
-        h = int(_wget(w, "head"))
+        h = int(_as_shown(w, "head"))
         if h not in pos:
             continue
         height = 0.35 + 0.55 * math.sqrt(abs(ids.index(h) - ids.index(i)))  # long arcs stay readable
@@ -526,28 +523,28 @@ def dependency_tree(sentence_words: Sequence[Any], highlight: Mapping[int, str] 
         thick = frozenset((h, i)) in on_path
         color = colors.get(i, "#444") if thick or (i in colors and h in colors) else "#9a9a9a"
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 3.5 if thick else 1.3},
-                                 hoverinfo="text", name=_wget(w, "deprel"),
-                                 text=f"{_wget(w, 'deprel')}: {_wget(sentence_words[ids.index(h)], 'text')} → "
-                                      f"{_wget(w, 'text')}"))
+                                 hoverinfo="text", name=_as_shown(w, "deprel"),
+                                 text=f"{_as_shown(w, 'deprel')}: "
+                                      f"{_as_shown(sentence_words[ids.index(h)], 'text')} → {_as_shown(w, 'text')}"))
         notes.append(dict(x=pos[i], y=0.15, ax=xs[-3], ay=ys[-3], xref="x", yref="y", axref="x", ayref="y",
                           showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.3, arrowcolor=color, text=""))
-        notes.append(dict(x=(pos[h] + pos[i]) / 2, y=height, text=_wget(w, "deprel"), showarrow=False, yshift=8,
+        notes.append(dict(x=(pos[h] + pos[i]) / 2, y=height, text=_as_shown(w, "deprel"), showarrow=False, yshift=8,
                           font={"size": 11, "color": color}, bgcolor="rgba(255,255,255,0.85)"))
     for i, w in zip(ids, sentence_words):
-        h = int(_wget(w, "head"))
+        h = int(_as_shown(w, "head"))
         if h in pos:
             continue
-        label = "root" if h < 0 else f"{_wget(w, 'deprel')} (head outside)"
+        label = "root" if h < 0 else f"{_as_shown(w, 'deprel')} (head outside)"
         notes.append(dict(x=pos[i], y=0.15, ax=pos[i], ay=max_h + 0.3, xref="x", yref="y", axref="x", ayref="y",
                           showarrow=True, arrowhead=2, arrowcolor="#444" if h < 0 else "#bbb", text=""))
         notes.append(dict(x=pos[i], y=max_h + 0.45, text=label, showarrow=False, font={"size": 11}))
     xs = [pos[i] for i in ids]
     traces.append(go.Scatter(
-        x=xs, y=[0.0] * n, mode="text", text=[_wget(w, "text") for w in sentence_words],
+        x=xs, y=[0.0] * n, mode="text", text=[_as_shown(w, "text") for w in sentence_words],
         textfont={"size": 17, "color": [colors.get(i, "#111") for i in ids]},
-        customdata=[[i, _wget(w, "upos")] for i, w in zip(ids, sentence_words)],
+        customdata=[[i, _as_shown(w, "upos")] for i, w in zip(ids, sentence_words)],
         hovertemplate="%{customdata[0]}: %{text} (%{customdata[1]})<extra></extra>", name="words"))
-    traces.append(go.Scatter(x=xs, y=[-0.35] * n, mode="text", text=[_wget(w, "upos") for w in sentence_words],
+    traces.append(go.Scatter(x=xs, y=[-0.35] * n, mode="text", text=[_as_shown(w, "upos") for w in sentence_words],
                              textfont={"size": 10, "color": "#777"}, hoverinfo="skip", name="upos"))
     fig.add_traces(traces)
     fig.update_layout(annotations=list(fig.layout.annotations) + notes)

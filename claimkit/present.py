@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .render import ARABIC_FONTS, _ARABIC_RE, isolate
+from .render import ARABIC_FONTS, _ARABIC_RE, in_notebook, isolate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,9 +96,7 @@ def kind_of(column: Any, values: "pd.Series") -> str:
     known = column_labels().get(str(column))
     if known:
         return known[1]
-    if pd.api.types.is_bool_dtype(values):
-        return "name"
-    if pd.api.types.is_integer_dtype(values):
+    if pd.api.types.is_integer_dtype(values):  # not bool (shown as a name)
         return "count"
     if pd.api.types.is_float_dtype(values):
         return "decimal"
@@ -326,8 +324,6 @@ def say(*values: Any, sep: str = " ") -> None:
     ("offi|cials", "مسأل|ة") at the edge of the view.
     """
     line = sep.join(map(str, values))
-    from .render import in_notebook
-
     if not in_notebook():
         print(line)
         return

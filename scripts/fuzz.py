@@ -237,8 +237,6 @@ def generate(n: int, seed: int = 0) -> list[tuple[str, str]]:
 
 # -- checks ----------------------------------------------------------------------------------
 
-from fuzz_views import offset_violations  # noqa: E402  (re-exported: the tests use fuzz.offset_violations)
-
 @dataclass
 class Report:
     """Totals of a fuzz run."""
@@ -329,7 +327,7 @@ def run(n: int, seed: int = 0, batch: int = 64, stanza_dir: str | None = None, v
     """
     import claimkit
     from fuzz_trees import tree_sources
-    from fuzz_views import file_cli_problems, view_problems
+    from fuzz_views import file_cli_problems, offset_violations, view_problems
 
     report = Report()
     t0 = time.perf_counter()

@@ -101,7 +101,7 @@ def _utf8(text: str) -> bytes:
 
 def _encoding(rng: random.Random, raw: bytes) -> bytes:
     """Damage the bytes of a CoNLL-U file: a stretch re-encoded, a BOM, NUL bytes or CRLF."""
-    text = raw.decode("utf-8", "surrogateescape")
+    text = decode_leniently(raw)
     op = rng.choice(["cp1256", "latin1", "bom", "nul", "crlf"])
     if op in ("cp1256", "latin1"):
         a = rng.randrange(len(text))

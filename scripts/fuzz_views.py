@@ -26,7 +26,7 @@ import io
 import json
 import os
 import tempfile
-from contextlib import redirect_stderr
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any, Callable
 
@@ -219,15 +219,10 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
 
     raw, err = io.BytesIO(), io.StringIO()
     out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
-    import sys
-
-    saved = sys.stdout
-    sys.stdout = out
     try:
-        with redirect_stderr(err):
+        with redirect_stdout(out), redirect_stderr(err):
             status = main(argv)
     finally:
-        sys.stdout = saved
         out.flush()
     return status, raw.getvalue().decode("utf-8"), err.getvalue()
 
