@@ -493,7 +493,9 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
     notebook). The other options are those of :func:`claimkit.corpus.analyze_corpus`.
     A local ``out`` keeps its previous ``part-*.parquet`` files and failures file until the run
     finished; then they are replaced by the new ones (in a hidden folder beside ``out`` meanwhile),
-    so a stopped or failed run leaves ``out`` as it was. An object-store ``out`` is emptied of them
+    so a stopped or failed run leaves ``out`` as it was. After Ctrl-C or SIGTERM the hidden folder
+    is left for :func:`remove_staging` once the workers have stopped (a batch may still be
+    writing there); the command line calls it itself. An object-store ``out`` is emptied of them
     first (objects cannot be renamed cheaply). Raises :class:`~claimkit.errors.ClaimkitError` when no input matches or when the run cannot
     go on (see the module docstring; workers with another claimkit version or none are refused
     up front); document failures are in the result and in
@@ -521,9 +523,14 @@ def analyze_to_parquet(paths: str | os.PathLike | Iterable[str | os.PathLike], o
                            threads=threads, progress=progress)
         if stage is not None:
             _publish(stage, out_s)
-    finally:
+    except Exception:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
+        raise
+    # Ctrl-C or SIGTERM: a batch may still be writing into the stage, which the caller removes once
+    # its workers have stopped (remove_staging; the command line does so after closing its cluster)
+    if stage is not None:
+        shutil.rmtree(stage, ignore_errors=True)
     run.seconds = time.perf_counter() - t0
     return run
 
