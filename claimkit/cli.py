@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=lambda v: _count_arg(v, "--seed", 0, "0 or more"), default=None, metavar="N",
                    help="seed of the fold split and of training (default 13)")
     e.add_argument("--out", "-o", metavar="CV.json", help="with --cv: write {learned, rules, folds} as JSON")
+    e.add_argument("--pred-out", metavar="PRED.jsonl",
+                   help="with --cv: write every document's held-out claims (the learned system, from the fold that "
+                   "held the document out) as JSONL, e.g. for `claimkit index` or a chart")
     _add_model_option(e)
     e.add_argument("--format", "-f", choices=("text", "json"), default="text")
     e.add_argument("--per-doc", action="store_true", help="also report each document")
@@ -326,7 +329,8 @@ def _analyze_corpus(args: argparse.Namespace) -> int:
             for r in results:
                 summary.add(r)
                 w.write(r.records())
-    print(summary.report() + (f"; written to {args.out}" if args.out else ""), file=sys.stderr)
+    print(summary.report() + (f"; written to {args.out}" if args.out else "")
+          + (f"; held-out claims in {args.pred_out}" if args.pred_out else ""), file=sys.stderr)
     if summary.failures and len(summary.failures) == summary.docs:
         return 2
     return 1 if summary.failures else 0
@@ -375,8 +379,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.cv:
         return _cross_validate(args)
-    if args.out or args.seed is not None:
-        raise ClaimkitError("--out and --seed go with --cv")
+    if args.out or args.seed is not None or args.pred_out:
+        raise ClaimkitError("--out, --pred-out and --seed go with --cv")
     model = _use_model(args)
     scores = evaluate(args.gold, args.pred, conllu=args.conllu, stanza_dir=args.stanza_dir, cache=not args.no_cache,
                       model=model)
@@ -419,18 +423,24 @@ def _cross_validate(args: argparse.Namespace) -> int:
         raise ClaimkitError("--cv trains and predicts by itself; it does not take --pred")
     if args.model:
         raise ClaimkitError("--cv trains a model on each fold; it does not take --model")
-    _check_out_folder(args.out)
+    _check_out_folder(args.out, args.pred_out)
     t0 = time.perf_counter()
+    held_out: list[dict] | None = [] if args.pred_out else None
     result = cross_validate(args.gold, args.cv, conllu=args.conllu,
                             seed=DEFAULT_SEED if args.seed is None else args.seed,
-                            stanza_dir=args.stanza_dir, cache=not args.no_cache)
+                            stanza_dir=args.stanza_dir, cache=not args.no_cache, predictions=held_out)
     as_json = json.dumps(result, ensure_ascii=False, indent=2)
     print(as_json if args.format == "json" else format_cv(result))
     if args.out:
         from .writers import write_text_atomic
 
         write_text_atomic(as_json + "\n", args.out)
-    print(f"cross-validated in {time.perf_counter() - t0:.1f} s" + (f"; written to {args.out}" if args.out else ""),
+    if args.pred_out:
+        from .writers import write_records
+
+        write_records(held_out, args.pred_out, "jsonl")
+    print(f"cross-validated in {time.perf_counter() - t0:.1f} s" + (f"; written to {args.out}" if args.out else "")
+          + (f"; held-out claims in {args.pred_out}" if args.pred_out else ""),
           file=sys.stderr)
     return 0
 

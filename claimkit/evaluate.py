@@ -190,11 +190,17 @@ class Scores:
     per_doc: dict[str, dict[str, float | int]]
     counts: Counter = field(default_factory=Counter)
     doc_counts: dict[str, Counter] = field(default_factory=dict)
+    #: who each article relies on, gold against output (see "reliance" below): summary and per document
+    reliance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, per_doc: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"overall": self.overall}
+        if self.reliance:
+            out["reliance"] = self.reliance["summary"]
         if per_doc:
             out["per_doc"] = self.per_doc
+            if self.reliance:
+                out["reliance_per_doc"] = self.reliance["per_doc"]
         return out
 
 
@@ -215,8 +221,103 @@ def score(gold: Iterable[dict], pred: Iterable[dict]) -> Scores:
         c = count_doc(by_gold.get(d, []), by_pred.get(d, []))
         doc_counts[d] = c
         total.update(c)
+    rel = {d: reliance(by_gold[d], by_pred.get(d, [])) for d in sorted(by_gold)}
     return Scores(overall=summarize(total), per_doc={d: summarize(c) for d, c in doc_counts.items()},
-                  counts=total, doc_counts=doc_counts)
+                  counts=total, doc_counts=doc_counts, reliance={"summary": reliance_summary(rel.values()), "per_doc": rel})
+
+
+# -- reliance ----------------------------------------------------------------------------------
+# Reliance: the number behind every reliance chart: who an article relies on, gold against output.
+#
+# A reliance chart answers "who does this story rely on?": each source's share of the article's
+# claims. Claim-level scores (``evaluate``) can be high while the chart is wrong (one frequent
+# speaker lost to a title, say), so the chart itself is scored too, per article:
+#
+# * ``top_right`` — is the source with the most claims in the output the source with the most
+#   claims in gold? Gold ties all count as right; the output's top is its most frequent source,
+#   a tie going to the one that speaks first. Only named sources compete: claims without an
+#   entity (author, impersonal) are never "the top source". An article whose gold has no claim
+#   with an entity is left out (``None``).
+# * ``distance`` — the total-variation distance between the two share distributions (half the
+#   sum of absolute share differences; 0 = the same chart, 1 = nothing in common). Claims without
+#   an entity are one bucket of their own, so a chart that loses speakers to "no source" pays.
+#
+# Sources are matched with the reference scorer's entity rule (:func:`claimkit.evaluate.entity_correct`):
+# an output entity counts as a gold source when it equals its name or any alias any of its gold
+# claims gives, or contains / is contained in the name. Optional gold claims are left out, as in
+# the scorer. Unmatched output entities stay sources of their own (they are the chart's errors).
+
+
+#: The bucket of claims without an entity (author, impersonal, unattributed).
+NO_SOURCE = ""
+
+
+def _gold_sources(gold: list[dict]) -> tuple[Counter, dict[str, dict]]:
+    """Gold claims per source (normalised entity), and one pseudo-record per source with all its aliases."""
+    counts: Counter = Counter()
+    refs: dict[str, dict] = {}
+    for g in gold:
+        if g.get("optional"):
+            continue
+        name = "" if g.get("source_type") == "author" else normalize(g.get("entity"))
+        counts[name] += 1
+        if name:
+            ref = refs.setdefault(name, {"entity": g.get("entity", ""), "entity_aliases": [], "source_type": ""})
+            ref["entity_aliases"] += list(g.get("entity_aliases") or [])
+    return counts, refs
+
+
+def _pred_sources(pred: list[dict], refs: dict[str, dict]) -> tuple[Counter, list[str]]:
+    """Output claims per source, each output entity mapped to the gold source it names (or kept as
+    its own), and the sources in order of first claim."""
+    counts: Counter = Counter()
+    order: list[str] = []
+    for p in pred:
+        pe = normalize(p.get("entity"))
+        if not pe or p.get("source_type") == "author":
+            key = NO_SOURCE
+        else:
+            key = next((name for name, ref in refs.items() if entity_correct(ref, p)), "≠" + pe)
+        counts[key] += 1
+        if key not in order:
+            order.append(key)
+    return counts, order
+
+
+def reliance(gold: list[dict], pred: list[dict]) -> dict[str, Any]:
+    """One article: ``top_right`` (bool, or None when gold names no source), ``distance`` (0–1),
+    and the two top sources as written in gold and output."""
+    g_counts, refs = _gold_sources(gold)
+    p_counts, order = _pred_sources(pred, refs)
+    g_total, p_total = sum(g_counts.values()), sum(p_counts.values())
+    keys = set(g_counts) | set(p_counts)
+    if g_total and p_total:
+        distance = 0.5 * sum(abs(g_counts[k] / g_total - p_counts[k] / p_total) for k in keys)
+    else:
+        distance = 0.0 if g_total == p_total else 1.0
+    named = {k: n for k, n in g_counts.items() if k}
+    top_gold = {k for k, n in named.items() if n == max(named.values())} if named else set()
+    p_named = [k for k in order if k]
+    top_pred = max(p_named, key=lambda k: (p_counts[k], -p_named.index(k))) if p_named else None
+    return {
+        "top_right": (top_pred in top_gold) if top_gold else None,
+        "distance": round(distance, 3),
+        "gold_top": sorted(refs[k]["entity"] for k in top_gold),
+        "pred_top": (refs[top_pred]["entity"] if top_pred in refs else (top_pred or "")[1:]) if top_pred else "",
+    }
+
+
+def reliance_summary(per_doc: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Over articles: how many have a gold top source, the share whose top source is right, the mean distance."""
+    rows = list(per_doc)
+    judged = [r for r in rows if r["top_right"] is not None]
+    return {
+        "articles": len(rows),
+        "articles_with_source": len(judged),
+        "top_source_right": round(sum(r["top_right"] for r in judged) / len(judged), 3) if judged else 0.0,
+        "share_distance": round(sum(r["distance"] for r in rows) / len(rows), 3) if rows else 0.0,
+    }
+
 
 
 # -- files --------------------------------------------------------------------------------
@@ -347,6 +448,10 @@ def format_text(scores: Scores, per_doc: bool = False) -> str:
         ]
 
     lines = ["overall"] + block(scores.overall)
+    if scores.reliance:
+        r = scores.reliance["summary"]
+        lines.append(f"  reliance: top source right in {r['top_source_right']:.3f} of {r['articles_with_source']} "
+                     f"articles with a named source; mean share distance {r['share_distance']:.3f}")
     if per_doc:
         for d, m in scores.per_doc.items():
             lines += ["", d] + block(m)

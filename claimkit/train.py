@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .errors import InputFileError
-from .evaluate import count_doc, entity_correct, gold_files, load_jsonl, match, summarize
+from .evaluate import count_doc, entity_correct, gold_files, load_jsonl, match, reliance, reliance_summary, summarize
 from .features import FEATURES_VERSION, cue_features, speaker_features, type_features
 from .model import MODEL_FORMAT, LinearDecider, Model
 from .records import SOURCE_TYPES
@@ -211,13 +211,18 @@ def _records(doc: GoldDoc, model: Model | None) -> list[dict]:
 
 def cross_validate(golds: Sequence[str | Path], k: int = 5, *, conllu: bool = False, seed: int = DEFAULT_SEED,
                    stanza_dir: str | None = None, cache: bool = True, progress: bool = False,
-                   fraction: float = 1.0) -> dict[str, Any]:
+                   fraction: float = 1.0, predictions: list[dict] | None = None) -> dict[str, Any]:
     """K-fold cross-validation by document of the learned system, beside the rules alone.
 
     ``fraction`` < 1 trains each fold on that share of its training documents (a seeded
     sample): the learning curve. Returns ``{"learned": summary, "rules": summary, "folds": [...]}``
     with the scorer's summary keys, and ``"by_gold"``: the same two summaries for the held-out
     documents of each gold folder given (a set the rules were written on shows itself there).
+    ``"reliance"`` holds, for both systems, how often the article's top source is right and
+    the distance between the gold and output share distributions (``evaluate.reliance``), overall
+    and by gold folder. A ``predictions`` list receives every document's held-out records of
+    the learned system (each document once, from the one fold that held it out), for an index
+    or a chart built only from claims no model was trained on.
     """
     docs = read_gold_docs(golds, conllu=conllu, stanza_dir=stanza_dir, cache=cache, progress=progress)
     by_name = {d.name: d for d in docs}
@@ -225,6 +230,7 @@ def cross_validate(golds: Sequence[str | Path], k: int = 5, *, conllu: bool = Fa
     folds = folds_by_document(by_name, k, seed)
     total = {"learned": Counter(), "rules": Counter()}
     by_gold = {d.source: {"learned": Counter(), "rules": Counter()} for d in docs}
+    rel: dict[str, dict[str, dict]] = {"learned": {}, "rules": {}}
     out_folds = []
     for n, test in enumerate(folds):
         train_names = sorted(set(by_name) - set(test))
@@ -238,7 +244,11 @@ def cross_validate(golds: Sequence[str | Path], k: int = 5, *, conllu: bool = Fa
         for system, m in (("learned", model), ("rules", None)):
             c: Counter = Counter()
             for name in test:
-                one = count_doc(by_name[name].gold, _records(by_name[name], m))
+                recs = _records(by_name[name], m)
+                one = count_doc(by_name[name].gold, recs)
+                rel[system][name] = reliance(by_name[name].gold, recs)
+                if system == "learned" and predictions is not None:
+                    predictions.extend(recs)
                 c.update(one)
                 by_gold[by_name[name].source][system].update(one)
             total[system].update(c)
@@ -247,10 +257,15 @@ def cross_validate(golds: Sequence[str | Path], k: int = 5, *, conllu: bool = Fa
         if progress:
             print(f"fold {n + 1}/{k}: attribution F1 learned {fold['learned']['attribution_F1']:.3f}, "
                   f"rules {fold['rules']['attribution_F1']:.3f}", file=sys.stderr)
+    if predictions is not None:
+        predictions.sort(key=lambda r: r["doc"])   # stable: each document's claims stay in text order
     per_gold = {g: {"documents": sum(d.source == g for d in docs), "learned": summarize(t["learned"]),
-                    "rules": summarize(t["rules"])} for g, t in by_gold.items()}
+                    "rules": summarize(t["rules"]),
+                    "reliance": {s: reliance_summary(r for n, r in rel[s].items() if by_name[n].source == g)
+                                 for s in rel}} for g, t in by_gold.items()}
     return {"learned": summarize(total["learned"]), "rules": summarize(total["rules"]), "folds": out_folds,
             "by_gold": per_gold,
+            "reliance": {s: {**reliance_summary(r.values()), "per_doc": dict(sorted(r.items()))} for s, r in rel.items()},
             "k": k, "seed": seed, "documents": len(docs), "trees": "gold" if conllu else "parsed"}
 
 
@@ -270,10 +285,22 @@ def format_cv(result: dict[str, Any]) -> str:
         else:
             a, b = f"{L[key]:.3f}", f"{R[key]:.3f}"
         lines.append(f"{label:30} {a:>16} {b:>16}")
+    rel = result.get("reliance")
+    if rel:
+        lines.append(f"{'top source right (articles)':30} {rel['learned']['top_source_right']:>16.3f} "
+                     f"{rel['rules']['top_source_right']:>16.3f}")
+        lines.append(f"{'reliance share distance':30} {rel['learned']['share_distance']:>16.3f} "
+                     f"{rel['rules']['share_distance']:>16.3f}")
     per_gold = result.get("by_gold") or {}
     if len(per_gold) > 1:
         lines.append("held-out attribution F1 by gold folder:")
         for g, s in per_gold.items():
             label = f"{g} ({s['documents']} documents)"
             lines.append(f"  {label:28} {s['learned']['attribution_F1']:>16.3f} {s['rules']['attribution_F1']:>16.3f}")
+        if all("reliance" in s for s in per_gold.values()):
+            lines.append("held-out top source right by gold folder:")
+            for g, s in per_gold.items():
+                label = f"{g} ({s['reliance']['learned']['articles_with_source']} articles)"
+                lines.append(f"  {label:28} {s['reliance']['learned']['top_source_right']:>16.3f} "
+                             f"{s['reliance']['rules']['top_source_right']:>16.3f}")
     return "\n".join(lines)

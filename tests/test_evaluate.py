@@ -311,3 +311,59 @@ def test_evaluate_on_gold_trees(capsys):
     res = json.loads(capsys.readouterr().out)
     required = sum(not g.get("optional") for g in ev.load_gold(gold)[0])
     assert res["overall"]["tp"] + res["overall"]["fn"] == required > 100
+
+
+# -- reliance: who the article relies on ------------------------------------------------------
+
+def _reliance_gold():
+    return [
+        claim(cs=0, ce=4, entity="إيفان مولوتكوف", aliases=["إيفان مولوتكوف", "مولوتكوف"]),
+        claim(cs=10, ce=14, entity="إيفان مولوتكوف", aliases=["السفير"]),
+        claim(cs=20, ce=24, entity="إيفان مولوتكوف", aliases=["مولوتكوف"]),
+        claim(cs=30, ce=34, entity="الخارجية", stype="organization"),
+        claim(cs=40, ce=44, entity="", stype="author"),
+        claim(cs=50, ce=54, entity="مراقبون", stype="anonymous", optional=True),
+    ]
+
+
+@pytest.mark.parametrize("pred_entities, top_right, distance", [
+    # the same chart: an alias of another claim of the same speaker counts (السفير)
+    (["مولوتكوف", "السفير", "إيفان مولوتكوف", "الخارجية", ""], True, 0.0),
+    # the frequent speaker lost to words the gold never uses: the ministry comes out on top
+    (["الخارجية", "وزير", "المسؤول", "الخارجية", ""], False, 0.6),
+    # a tie goes to the source that speaks first
+    (["مولوتكوف", "وزير", "المسؤول", "الخارجية", ""], True, 0.4),
+    # every speaker lost to "no source"
+    (["", "", "", "", ""], False, 0.8),
+])
+def test_reliance_top_source_and_share_distance(pred_entities, top_right, distance):
+    gold = _reliance_gold()
+    pred = [claim(cs=g["cue_start"], ce=g["cue_end"], entity=e, stype="person" if e else "author")
+            for g, e in zip(gold, pred_entities)]
+    r = ev.reliance(gold, pred)
+    assert r["top_right"] is top_right
+    assert r["distance"] == pytest.approx(distance)
+    assert r["gold_top"] == ["إيفان مولوتكوف"]
+
+
+def test_reliance_of_an_article_without_named_sources_is_not_judged():
+    gold = [claim(entity="", stype="author")]
+    r = ev.reliance(gold, [claim(entity="فلان")])
+    assert r["top_right"] is None and r["distance"] == 1.0
+    assert ev.reliance_summary([r])["articles_with_source"] == 0
+
+
+def test_evaluate_reports_reliance_beside_the_scorer_numbers(tmp_path, capsys):
+    gold = _reliance_gold()
+    gold_file, pred_file = tmp_path / "a.claims.jsonl", tmp_path / "pred.jsonl"
+    gold_file.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
+    pred_file.write_text(json.dumps(claim(entity="الخارجية", stype="organization"), ensure_ascii=False) + "\n",
+                         encoding="utf-8")
+    assert main(["evaluate", "--gold", str(gold_file), "--pred", str(pred_file), "--format", "json",
+                 "--per-doc"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["reliance"] == {"articles": 1, "articles_with_source": 1, "top_source_right": 0.0,
+                               "share_distance": 0.8}
+    assert out["reliance_per_doc"]["a"]["pred_top"] == "الخارجية"
+    assert main(["evaluate", "--gold", str(gold_file), "--pred", str(pred_file)]) == 0
+    assert "top source right in 0.000 of 1" in capsys.readouterr().out

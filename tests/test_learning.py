@@ -12,6 +12,7 @@ import pytest
 
 import claimkit
 from claimkit.cli import main
+from claimkit.pipeline import read_text_file
 from claimkit.model import DEFAULT_MODEL_DIR, Model, ModelError, load_model
 from claimkit.train import cross_validate, folds_by_document, train
 from conftest import SEED_NAME, gold_path, load_jsonl, shared_path
@@ -78,8 +79,46 @@ def test_cross_validation_holds_out_whole_documents(small_gold):
         assert key in res["learned"] and key in res["rules"]
     assert all(f["train_documents"] == len(SMALL) - len(f["test_documents"]) for f in res["folds"])
     # one gold folder: its held-out summary is the overall one
-    assert res["by_gold"] == {small_gold.name: {"documents": len(SMALL), "learned": res["learned"],
-                                                "rules": res["rules"]}}
+    only = res["by_gold"][small_gold.name]
+    assert list(res["by_gold"]) == [small_gold.name] and only["documents"] == len(SMALL)
+    assert only["learned"] == res["learned"] and only["rules"] == res["rules"]
+    for system in ("learned", "rules"):
+        rel = res["reliance"][system]
+        assert sorted(rel["per_doc"]) == sorted(SMALL)
+        assert {k: v for k, v in rel.items() if k != "per_doc"} == only["reliance"][system]
+        assert 0.0 <= rel["top_source_right"] <= 1.0 and 0.0 <= rel["share_distance"] <= 1.0
+
+
+def test_pred_out_has_every_document_once_from_the_fold_that_held_it_out(small_gold, tmp_path, capsys):
+    pred = tmp_path / "held_out.jsonl"
+    out = tmp_path / "cv.json"
+    assert main(["evaluate", "--gold", str(small_gold), "--cv", "4", "--conllu", "--out", str(out),
+                 "--pred-out", str(pred)]) == 0
+    assert "top source right" in capsys.readouterr().out
+    data = json.loads(out.read_text(encoding="utf-8"))
+    recs = load_jsonl(pred)
+    docs_in_order = [r["doc"] for r in recs]
+    assert set(docs_in_order) <= set(SMALL) and docs_in_order == sorted(docs_in_order)   # one block per document
+    for fold in data["folds"]:
+        # the held-out records of a fold's documents are exactly what a model trained without them says
+        model_dir = tmp_path / f"fold{fold['fold']}"
+        train_dir = tmp_path / f"train{fold['fold']}"
+        train_dir.mkdir()
+        for name in SMALL:
+            if name not in fold["test_documents"]:
+                for ext in (".txt", ".conllu", ".claims.jsonl"):
+                    shutil.copy(small_gold / f"{name}{ext}", train_dir / f"{name}{ext}")
+        train([train_dir], model_dir, conllu=True, seed=13)
+        for name in fold["test_documents"]:
+            expect = claimkit.analyze_conllu((small_gold / f"{name}.conllu").read_text(encoding="utf-8"),
+                                             text=read_text_file(small_gold / f"{name}.txt"),
+                                             doc=name, model=str(model_dir)).to_dicts()
+            assert [r for r in recs if r["doc"] == name] == expect
+
+
+def test_pred_out_goes_with_cv_only(small_gold, tmp_path, capsys):
+    assert main(["evaluate", "--gold", str(small_gold), "--conllu", "--pred-out", str(tmp_path / "p.jsonl")]) == 2
+    assert "--pred-out" in capsys.readouterr().err
 
 
 def test_evaluate_cv_on_the_command_line_writes_learned_rules_and_folds(small_gold, tmp_path, capsys):
