@@ -16,8 +16,9 @@ Method:
    Broken plurals (``arb:lemma:brokenplural``) get the distribution of their synsets as extra
    keys, used only when the plural is not itself a lemma.
 2. PADT glosses: the ``Gloss=`` items of each NOUN / PROPN / X lemma of the PADT dev file
-   (``collection,group,bloc``). Each distinct gloss item is matched (case-folded) to the WordNet
-   noun synsets whose first English lemma it is; the item's distribution is uniform over those
+   (``collection,group,bloc``). Each distinct gloss item is matched, case and all, to the WordNet
+   noun synsets whose first English lemma it is (so a name glossed ``Kitty`` finds no common
+   noun ``kitty``, while ``Baghdad`` finds the city); the item's distribution is uniform over those
    synsets (WordNet's data file has no sense ranking, so every matching synset counts the same),
    and the lemma's gloss distribution is the mean over its matched items.
 3. Combined: AWN alone when the gloss source has nothing, glosses alone when AWN has nothing,
@@ -118,7 +119,7 @@ def map_lexname(lexname: str) -> str:
 
 
 def read_lexnames(path: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """(synset → coarse class, lower-cased first English lemma → its synsets)."""
+    """(synset → coarse class, first English lemma → its synsets)."""
     classes: dict[str, str] = {}
     by_lemma: dict[str, list[str]] = defaultdict(list)
     with path.open(encoding="utf-8") as f:
@@ -126,7 +127,7 @@ def read_lexnames(path: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
         for line in f:
             synset, lexname, lemma = line.rstrip("\n").split("\t")
             classes[synset] = map_lexname(lexname)
-            by_lemma[lemma.lower()].append(synset)
+            by_lemma[lemma].append(synset)
     return classes, by_lemma
 
 
@@ -169,7 +170,7 @@ def read_awn(path: Path, synset_class: dict[str, str]) -> tuple[dict[str, dict[s
 
 
 def read_glosses(path: Path) -> dict[str, set[str]]:
-    """Lemma key → its distinct PADT gloss items (lower-cased), NOUN / PROPN / X words only."""
+    """Lemma key → its distinct PADT gloss items, NOUN / PROPN / X words only."""
     glosses: dict[str, set[str]] = defaultdict(set)
     with path.open(encoding="utf-8") as f:
         for line in f:
@@ -181,7 +182,7 @@ def read_glosses(path: Path) -> dict[str, set[str]]:
             m = GLOSS_RE.search(cols[9])
             key = key_of(cols[2])
             if m and key:
-                glosses[key].update(g.strip().lower() for g in m.group(1).split(",") if g.strip())
+                glosses[key].update(g.strip() for g in m.group(1).split(",") if g.strip())
     return glosses
 
 
