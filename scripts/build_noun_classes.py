@@ -81,7 +81,7 @@ HEADER = """\
 # AWN: uniform over a lemma's noun synsets. Glosses: each PADT Gloss= item of a NOUN/PROPN/X lemma
 #   matched to the WordNet 3.0 noun synsets whose first English lemma it is, uniform over them,
 #   then averaged over the lemma's matched items.
-# Built with: python scripts/build_noun_classes.py --shared ../shared
+# Built with: python scripts/build_noun_classes.py --shared ../shared{flags}
 #   ({n} lemmas: {n_awn} awn, {n_pl} awn-pl, {n_gloss} gloss, {n_both} awn+gloss)
 #
 # Sources and licences:
@@ -241,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     table = build(args.shared, use_glosses=not args.no_glosses)
     sources = Counter(src for _, src in table.values())
-    header = HEADER.format(awn_w=AWN_WEIGHT, gloss_w=1 - AWN_WEIGHT, n=len(table), n_awn=sources["awn"],
+    header = HEADER.format(flags=" --no-glosses" if args.no_glosses else "", awn_w=AWN_WEIGHT, gloss_w=1 - AWN_WEIGHT, n=len(table), n_awn=sources["awn"],
                            n_pl=sources["awn-pl"], n_gloss=sources["gloss"], n_both=sources["awn+gloss"])
+    if args.no_glosses:   # no PADT rows: the PADT licence paragraph does not apply
+        header = header[: header.index("# * PADT glosses")]
     lines = [f"{k}\t{fmt(d)}\t{src}" for k, (d, src) in sorted(table.items())]
     args.out.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(table)} lemmas {dict(sources)}", file=sys.stderr)
