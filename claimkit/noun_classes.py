@@ -9,8 +9,8 @@ Why: the speaker decision confuses abstract and place nouns (أهمية، حرص
 with speakers; whether a head noun names a person or a group is a strong *feature* for it.
 The distribution is a feature, never a rule: the table is partial and sense-blind.
 
-Method: the table (built by ``scripts/build_noun_classes.py`` from the Arabic WordNet, WordNet
-3.0 lexicographer classes and PADT glosses; see its header for sources and licences) is keyed
+Method: the table (built by ``scripts/build_noun_classes.py --no-glosses`` from the Arabic
+WordNet and WordNet 3.0 lexicographer classes, CC BY-SA 3.0; see its header) is keyed
 by :func:`~claimkit.normalize.normalize_for_match`, so ة/ه and ى/ي are already folded. A word
 is looked up by, in order: its lemma; its form; the form with an attached conjunction
 (و ف), preposition (ب ل ك) and the article (ال، لل) removed; each of these with a possessive
