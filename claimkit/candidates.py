@@ -12,7 +12,8 @@ decide. This module widens what is proposed so that a model has something to cho
   speakers and main-verb subjects of the discourse, the titled names of nearby sentences (both
   within the paragraph, or the one before when the sentence opens with و/ف/ثم, as in rule 5 of
   ``linking``),
-  the name runs and the tree subject of the cue's own sentence. Each candidate carries the
+  the name runs, the persons and organisations of the entity tagger (``ner``) and the tree
+  subject of the cue's own sentence. Each candidate carries the
   facts the speaker model's features are made of (``features.speaker_features``).
 
 Not proposed: nominal cues without a clause (جدال، اللوم), first-person verbs, cues whose
@@ -27,7 +28,8 @@ from .cues import NON_CUE_UPOS, VERBAL_UPOS, Cue
 from .features import bucket
 from .lexicon import CueEntry, noun_type
 from .normalize import normalize_name
-from .source_types import head_word, is_name_word, source_type
+from .entity_names import ENTITY_SOURCE_TYPES
+from .source_types import entity_runs, head_word, is_name_word, source_type
 from .treebank import Sent
 from .units import Unit
 
@@ -210,6 +212,20 @@ def speaker_candidates(linker: "Linker", sent: Sent, frame: "Frame", link: "Link
                  < frame.source_span[1],
                  run_gap=bucket(abs(frame.cue.first - a), (1, 2, 4, 8), mark="≤"),
                  tagged=any(sent.words[i].upos in ("PROPN", "X") for i in range(a, b + 1)))
+    # persons and organisations the entity tagger found in this sentence, outside the content
+    src = frame.source_span
+    for typ, stype in ENTITY_SOURCE_TYPES.items():
+        for a, b in entity_runs(sent, 0, len(sent.words) - 1, typ):
+            at = sent.words[a].start
+            if content[0] <= at < content[1]:
+                continue
+            span = text[sent.words[a].start:sent.words[b].end]
+            key = tuple(normalize_name(span).split())
+            if key:
+                _add(cands, "entity", text=span, key=key, stype=stype, ent_type=typ,
+                     ent_in_source=bool(src) and src[0] <= at < src[1],
+                     ent_before_cue=at < cue_at,
+                     ent_gap=bucket(abs(frame.cue.first - a), (1, 2, 4, 8), mark="≤"))
     subj = _tree_subject(sent, frame.cue.first)
     if subj is not None:
         a, b = subj

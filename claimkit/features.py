@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .entity_names import key_entity_type
 from .lexicon import noun_type
 from .normalize import strip_conjunction
-from .source_types import head_word
+from .noun_classes import lookup as noun_class_lookup, word_noun_classes
+from .source_types import entity_label, head_word, surely_not_entity
 
 if TYPE_CHECKING:
     from .candidates import SpeakerCandidate
@@ -26,7 +28,9 @@ if TYPE_CHECKING:
 
 _QUOTED = re.compile("«[^»]*»")
 #: Version of the feature definitions; stored in every model's config.
-FEATURES_VERSION = 1
+#: 2: noun classes of the candidate's first word and of the source's head noun; entity-tagger
+#: types of the candidate's words and of the source's head; entity-span candidates.
+FEATURES_VERSION = 2
 
 
 def bucket(n: int, edges: tuple[int, ...], mark: str = "") -> str:
@@ -175,8 +179,16 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
     if "subj_head_type" in facts:
         feats[f"subject_head={facts['subj_head_type']}"] = 1.0
     words = e.key if e is not None else cand.key
+    ent = key_entity_type(linker.entity_keys, words)
+    feats[f"ner={ent}"] = 1.0
+    feats[f"ner={ent}|{ctx}"] = 1.0
+    if "ent_type" in cand.facts:
+        feats[f"ent_in_source={cand.facts['ent_in_source']}|{cand.facts['ent_type']}"] = 1.0
+        feats[f"ent_before_cue={cand.facts['ent_before_cue']}|{ctx}"] = 1.0
+        feats[f"ent_gap={cand.facts['ent_gap']}"] = 1.0
     if words:
         first, n = _word_class(words[0]), bucket(len(words), (1, 2, 3, 5))
+        feats.update(noun_class_features(noun_class_lookup(words[0]), "first_noun_class"))
         feats[f"first_word={first}"] = 1.0
         feats[f"last_word={_word_class(words[-1])}"] = 1.0
         feats[f"n_words={n}"] = 1.0
@@ -187,6 +199,8 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
         a, b = f.source_words
         h = head_word(draft.sent, a, b)
         feats[f"src_head_upos={h.upos}"] = 1.0
+        feats[f"src_head_ner={entity_label(h) or 'O'}|sure={surely_not_entity(h)}"] = 1.0
+        feats.update(noun_class_features(word_noun_classes(h), "src_head_class"))
         feats[f"src_head_deprel={h.deprel.split(':')[0]}"] = 1.0
         feats[f"src_head_on_cue={h.head == f.cue.first}"] = 1.0
     if "tagged" in facts:
@@ -194,6 +208,15 @@ def speaker_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker")
     if draft.nested:
         feats["nested_claim"] = 1.0
     return {k: v for k, v in feats.items() if v}
+
+
+def noun_class_features(dist: dict[str, float] | None, prefix: str) -> dict[str, float]:
+    """A noun-class distribution (``noun_classes``) as weighted indicators: ``{prefix}=person``
+    0.9, ``{prefix}=act`` 0.1; ``{prefix}=unknown`` when the table does not know the word (a
+    name, mostly). Weights, not a hard class: the table is sense-blind (مدينة is place and group)."""
+    if not dist:
+        return {f"{prefix}=unknown": 1.0}
+    return {f"{prefix}={c}": w for c, w in dist.items()}
 
 
 def _word_class(word: str) -> str:
@@ -217,6 +240,8 @@ def type_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker") ->
         feats[f"named={e.named}"] = 1.0
     if words:
         feats[f"first_word={_word_class(words[0])}"] = 1.0
+        feats.update(noun_class_features(noun_class_lookup(words[0]), "first_noun_class"))
+        feats[f"ner={key_entity_type(linker.entity_keys, words)}"] = 1.0
     else:
         feats["no_entity"] = 1.0
     if draft.frame.impersonal:

@@ -43,6 +43,7 @@ from .frames import Frame
 from .lexicon import noun_type, strip_article
 from .mentions import descriptor, find_mentions, is_title, role_matches, stem
 from .normalize import normalize_name, strip_conjunction
+from .entity_names import article_entity_keys
 from .source_types import head_word, is_name_word, name_scope, name_words, source_type
 from .treebank import Sent
 
@@ -132,6 +133,14 @@ class Linker:
         self.mentions = find_mentions(text, sents)   # in sentence order (mentions_near bisects on it)
         self._mention_sentences = [m.sentence for m in self.mentions]
         self._turn_counts: tuple[int, dict[int, int]] | None = None
+        self._entity_keys: dict[tuple[str, ...], str] | None = None
+
+    @property
+    def entity_keys(self) -> dict[tuple[str, ...], str]:
+        """The tagger's persons and organisations of the article as name keys (computed once)."""
+        if self._entity_keys is None:
+            self._entity_keys = article_entity_keys(self.text, self.sents)
+        return self._entity_keys
 
     def turns_of(self, entity: Entity) -> int:
         """How many turns of the speaker history this entity has (its salience), counted once per

@@ -28,9 +28,29 @@ FUNCTION_WORDS = {"في", "من", "على", "علي", "الى", "الي", "عن"
                   "باسم", "اسم", "بلسان", "لسان", "عام", "السابق", "السابقه"}
 
 
+#: How sure the entity tagger must be that a word is outside every entity before a common noun
+#: it marks "O" stops counting as a possible name (``Word.ner_p``; 0 when the document was not tagged).
+NOT_ENTITY_P = 0.9
+
+
+def entity_label(w: Word) -> str:
+    """The coarse entity type the tagger gave ``w`` (``PER``, ``ORG``, ``LOC``, ``MISC``), or ""."""
+    return w.ner[2:] if w.ner != "O" else ""
+
+
+def surely_not_entity(w: Word) -> bool:
+    """The tagger is sure ``w`` is outside every entity, and the parser does not call it a name:
+    a common noun (أهمية، قطاع، أسر) standing where a name could."""
+    return w.ner == "O" and w.ner_p >= NOT_ENTITY_P and w.upos not in ("X", "PROPN")
+
+
 def is_name_word(sent: Sent, w: Word) -> bool:
     if not w.is_punct and (_surface_name(sent, w) or name_read_as_verb(sent, w)):
         return True
+    if entity_label(w) == "PER" and not w.is_punct and w.upos not in ("ADP", "CCONJ", "SCONJ", "PART", "VERB", "AUX"):
+        return True
+    if surely_not_entity(w):
+        return False
     if w.is_punct or w.upos in NOT_NAME_UPOS and w.upos not in ("X", "PROPN"):
         return False
     n = w.norm
@@ -173,6 +193,9 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     (الأمير خالد بن حمد آل ثاني ولي عهد الدوحة → the first run; دبي is a genitive), else the last.
     """
     last = name_scope(sent, first, last)
+    persons = entity_runs(sent, first, last, "PER")
+    if persons:
+        return _preferred_run(sent, first, last, [list(range(a, b + 1)) for a, b in persons])
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in range(first, last + 1):
@@ -216,6 +239,29 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
             cleaned.append(run)
     if not cleaned:
         return None
+    return _preferred_run(sent, first, last, cleaned)
+
+
+def entity_runs(sent: Sent, first: int, last: int, typ: str) -> list[tuple[int, int]]:
+    """Word ranges (inclusive) of the tagger's entities of type ``typ`` inside words [first, last]."""
+    runs: list[tuple[int, int]] = []
+    for i in range(first, last + 1):
+        w = sent.words[i]
+        if entity_label(w) != typ:
+            continue
+        if w.ner.startswith("I-") and runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        elif w.ner.startswith("I-") and runs and all(sent.words[k].ner == "O" and len(sent.words[k].text) == 1
+                                                     for k in range(runs[-1][1] + 1, i)):
+            runs[-1] = (runs[-1][0], i)   # a one-letter proclitic inside the span (عبد ال له)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _preferred_run(sent: Sent, first: int, last: int, cleaned: list[list[int]]) -> tuple[int, int]:
+    """Among name runs of a source phrase: the one at the head, then the first after a title, else the last."""
+    head = _head_index(sent, first, last)
     for run in cleaned:
         if run[0] == head:
             return run[0], run[-1]

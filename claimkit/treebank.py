@@ -53,6 +53,8 @@ class Word:
     norm: str = ""         # normalize_for_match(text)
     nlemma: str = ""       # normalize_for_match(lemma)
     onorm: str = ""        # normalize_for_match of the whole orthographic word (وكالة even if split و + كالة)
+    ner: str = "O"         # entity label, BIO with the coarse type ("B-PER"), set by claimkit.ner
+    ner_p: float = 0.0     # the tagger's probability of that label
 
     @property
     def is_punct(self) -> bool:
