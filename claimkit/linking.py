@@ -39,12 +39,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from .frame_words import RELATIVES
 from .frames import Frame
 from .lexicon import noun_type, strip_article
 from .mentions import descriptor, find_mentions, is_title, role_matches, stem
-from .normalize import normalize_name, strip_conjunction
 from .entity_names import article_entity_keys
-from .source_types import head_word, is_name_word, name_scope, name_words, source_type
+from .normalize import normalize_name, strip_conjunction
+from .source_types import entity_label, head_word, is_name_word, name_scope, name_words, source_type
 from .treebank import Sent
 
 #: How many sentences back a dropped subject may find its antecedent.
@@ -285,9 +286,11 @@ class Linker:
         return prev.paragraph == sent.paragraph - 1 and opener is not None and \
             (opener.norm in ("و", "ف", "ثم") or opener.upos == "CCONJ")
 
-    def _antecedent(self, sent: Sent, gender: str, number: str, before: int) -> Link:
-        """Rule 5 for a dropped subject whose cue is word ``before`` of ``sent``."""
-        local = self._earlier_subject(sent, before, gender, number)
+    def _antecedent(self, sent: Sent, gender: str, number: str, before: int,
+                    frames_here: list[tuple[Frame, Link]] = ()) -> Link:
+        """Rule 5 for a dropped subject whose cue is word ``before`` of ``sent``; ``frames_here``:
+        the earlier claims of the sentence, whose contents hold no speaker for it."""
+        local = self._earlier_subject(sent, before, gender, number, frames_here)
         for t in reversed(self.history):
             if local is not None and (t.sentence < sent.index or t.position < local[0]):
                 break   # an earlier verb's subject of this sentence is nearer than that claim
@@ -306,11 +309,17 @@ class Linker:
                         "the same sentence — " + link.reason)
         return Link(None, "person", "dropped subject with no agreeing source in reach: left unresolved")
 
-    def _earlier_subject(self, sent: Sent, before: int, gender: str, number: str) -> tuple[int, int] | None:
-        """Nearest source-like subject of a verb before word ``before`` of the same sentence."""
+    def _earlier_subject(self, sent: Sent, before: int, gender: str, number: str,
+                         frames_here: list[tuple[Frame, Link]] = ()) -> tuple[int, int] | None:
+        """Nearest source-like subject of a verb before word ``before`` of the same sentence; a verb
+        inside an earlier claim's content is the reported speaker's, not the narrator's: its subject
+        (العلماء in "قال حجي إن العلماء سيجربون…، وأوضح أن…") never speaks for a later cue."""
+        contents = [f.content_span for f, _ in frames_here]
         for v in range(before - 1, -1, -1):
             w = sent.words[v]
             if w.upos not in ("VERB", "AUX") or w.feat("VerbForm") in ("Part", "Ger"):
+                continue
+            if any(a <= w.start < b for a, b in contents):
                 continue
             subj = _subject_of(sent, v)
             if subj is not None and _source_like(sent, *subj):
@@ -347,8 +356,14 @@ class Linker:
         elif frame.cue.kind == "participle":
             link = self._participle(sent, frame, frames_here, gender, number)
             n = number
+        elif (rel := relative_antecedent(sent, frame.cue.first)) is not None:
+            link = self._mention(sent, rel[0], rel[1], gender)
+            link = Link(link.entity, link.source_type,
+                        "the cue opens a relative clause: its speaker is the noun the relative pronoun "
+                        "refers to — " + link.reason)
+            n = _noun_number(sent, *rel) or number
         else:
-            link = self._antecedent(sent, gender, number, frame.cue.first)
+            link = self._antecedent(sent, gender, number, frame.cue.first, frames_here)
             n = number
         if link.entity is not None:
             if not link.entity.gender:
@@ -371,7 +386,8 @@ class Linker:
                 if lk.entity is not None and f.content_span[0] <= a.start < f.content_span[1]:
                     return Link(lk.entity, lk.source_type, f"participle closes the claim of «{lk.entity.name}» "
                                 "(its verb lies in that claim's content)")
-            subj = _subject_of(sent, anchor) or self._earlier_subject(sent, frame.cue.first, gender, number)
+            subj = _subject_of(sent, anchor) or self._earlier_subject(sent, frame.cue.first, gender, number,
+                                                                      frames_here)
             if subj is not None and _source_like(sent, *subj):
                 link = self._mention(sent, subj[0], subj[1], gender)
                 return Link(link.entity, link.source_type, "participle: subject of the verb it continues — "
@@ -379,7 +395,7 @@ class Linker:
         for f, lk in reversed(frames_here):
             if lk.entity is not None:
                 return Link(lk.entity, lk.source_type, f"participle continues «{lk.entity.name}»")
-        return self._antecedent(sent, gender, number, frame.cue.first)
+        return self._antecedent(sent, gender, number, frame.cue.first, frames_here)
 
 
 def _agree_number(entity_number: str, verb_number: str, verb_gender: str, entity: Entity) -> bool:
@@ -402,6 +418,51 @@ def _definite(sent: Sent, i: int) -> bool:
         if nxt.norm.startswith("ال"):
             return True
     return False
+
+
+def relative_antecedent(sent: Sent, cue: int) -> tuple[int, int] | None:
+    """The noun phrase a relative pronoun right before the cue refers to ("عصام حجي (٢٥ عاما) الذي
+    قال …", "الوزير الذي أكد …"): the speaker of a cue that opens a relative clause, when it can speak.
+
+    The phrase ends at the last noun before the pronoun (a parenthesised aside and commas between
+    them are skipped) and runs back over the name words and nouns of the same phrase (at most
+    :data:`RELATIVE_REACH` words); it must be source-like (``_source_like``) or a tagged person or
+    organisation. Not handled: a relative pronoun far from its antecedent (after a prepositional
+    phrase: "الوزير في الحكومة الذي…" takes the phrase's last noun, which rarely can speak).
+    """
+    k = cue - 1
+    while k >= 0 and sent.words[k].norm in ("قد", "لقد"):
+        k -= 1
+    if k < 1 or strip_conjunction(sent.words[k].norm) not in RELATIVES:
+        return None
+    j = k - 1
+    depth = 0
+    while j >= 0:   # skip an aside in parentheses and commas: عصام حجي (٢٥ عاما) الذي
+        t = sent.words[j].text
+        if t == ")":
+            depth += 1
+        elif t == "(":
+            depth -= 1
+        elif depth == 0 and t not in ("،", ","):
+            break
+        j -= 1
+    if j < 0 or sent.words[j].upos not in ("NOUN", "PROPN", "X", "ADJ"):
+        return None
+    last = j
+    first = j
+    while first - 1 >= max(0, last - RELATIVE_REACH + 1):
+        w = sent.words[first - 1]
+        if w.is_punct or w.upos not in ("NOUN", "PROPN", "X", "ADJ"):
+            break
+        first -= 1
+    if not (_source_like(sent, first, last) or any(entity_label(sent.words[i]) in ("PER", "ORG")
+                                                   for i in range(first, last + 1))):
+        return None
+    return first, last
+
+
+#: How many words back a relative pronoun's antecedent phrase may reach.
+RELATIVE_REACH = 6
 
 
 def _source_like(sent: Sent, first: int, last: int) -> bool:

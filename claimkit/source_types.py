@@ -188,14 +188,16 @@ def name_scope(sent: Sent, first: int, last: int) -> int:
 def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     """Word range (inclusive) of the personal name inside words [first, last], or None.
 
-    Only the part before a relative clause, a parenthesis or a comma is searched. Among
+    Only the part before a relative clause, a parenthesis or a comma is searched. A person
+    the entity tagger found there wins (titles and article words it tagged with the name are
+    left out); else the lexical name runs below are used. Among
     several name runs the one at the head wins, then the first one that follows a title
     (الأمير خالد بن حمد آل ثاني ولي عهد الدوحة → the first run; دبي is a genitive), else the last.
     """
     last = name_scope(sent, first, last)
-    persons = entity_runs(sent, first, last, "PER")
+    persons = [list(range(a, b + 1)) for a, b in entity_runs(sent, first, last, "PER") if _name_like(sent, a, b)]
     if persons:
-        return _preferred_run(sent, first, last, [list(range(a, b + 1)) for a, b in persons])
+        return _preferred_run(sent, first, last, persons)
     runs: list[list[int]] = []
     cur: list[int] = []
     for i in range(first, last + 1):
@@ -257,6 +259,14 @@ def entity_runs(sent: Sent, first: int, last: int, typ: str) -> list[tuple[int, 
         else:
             runs.append((i, i))
     return runs
+
+
+def _name_like(sent: Sent, a: int, b: int) -> bool:
+    """Can the tagged person words [a, b] be a name? Not when every word is a title or role noun
+    (الملك، القاضي: tagged with the name they introduce) or carries the article (الموريتاني)."""
+    words = sent.words[a:b + 1]
+    return not all(w.norm.startswith("ال") or noun_type(w.norm).startswith("title") or noun_type(w.norm) == "official"
+                   for w in words)
 
 
 def _preferred_run(sent: Sent, first: int, last: int, cleaned: list[list[int]]) -> tuple[int, int]:
