@@ -42,6 +42,24 @@ def article_entity_keys(text: str, sents: "list[Sent]") -> dict[tuple[str, ...],
     return keys
 
 
+def article_fine_types(spans: list | None) -> dict[tuple[str, ...], str]:
+    """Name key → the tagger's fine class (``Politician``, ``Government``, ``Media``…) of every
+    entity span of the article (``ParsedDoc.entities``); spans without a fine class are left out."""
+    out: dict[tuple[str, ...], str] = {}
+    for e in spans or ():
+        key = tuple(normalize_name(e.text).split())
+        if key and e.fine_type:
+            out[key] = e.fine_type
+    return out
+
+
+def key_fine_type(fine: dict[tuple[str, ...], str], key: tuple[str, ...]) -> str:
+    """The fine class of the entity a name key is or ends with (a title before the name), or ""."""
+    if key in fine:
+        return fine[key]
+    return next((f for k, f in fine.items() if len(k) < len(key) and key[-len(k):] == k), "")
+
+
 def key_entity_type(known: dict[tuple[str, ...], str], key: tuple[str, ...]) -> str:
     """How the entities ``known`` (from :func:`article_entity_keys`) cover the name key ``key``:
     ``PER``/``ORG`` (it is one), ``PER-in``/``ORG-in`` (one ends it, else one is inside it), ``none``."""

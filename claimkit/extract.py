@@ -136,7 +136,7 @@ def propose(parsed: ParsedDoc, *, candidates: bool = False,
     for each and marked ``chosen``.
     """
     text = parsed.text
-    linker = Linker(text, parsed.sents)
+    linker = Linker(text, parsed.sents, parsed.entities)
     drafts: list[Draft] = []
     for sent in parsed.sents:
         units = units_of(sent, text)

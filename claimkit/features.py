@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .entity_names import key_entity_type
+from .entity_names import key_entity_type, key_fine_type
 from .lexicon import noun_type
 from .normalize import strip_conjunction
 from .noun_classes import lookup as noun_class_lookup, word_noun_classes
@@ -242,6 +242,9 @@ def type_features(draft: "Draft", cand: "SpeakerCandidate", linker: "Linker") ->
         feats[f"first_word={_word_class(words[0])}"] = 1.0
         feats.update(noun_class_features(noun_class_lookup(words[0]), "first_noun_class"))
         feats[f"ner={key_entity_type(linker.entity_keys, words)}"] = 1.0
+        fine = key_fine_type(linker.fine_types, words)
+        if fine:
+            feats[f"fine={fine}"] = 1.0
     else:
         feats["no_entity"] = 1.0
     if draft.frame.impersonal:

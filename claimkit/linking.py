@@ -43,7 +43,7 @@ from .frame_words import RELATIVES
 from .frames import Frame
 from .lexicon import noun_type, strip_article
 from .mentions import descriptor, find_mentions, is_title, role_matches, stem
-from .entity_names import article_entity_keys
+from .entity_names import article_entity_keys, article_fine_types
 from .normalize import normalize_name, strip_conjunction
 from .source_types import entity_label, head_word, is_name_word, name_scope, name_words, source_type
 from .treebank import Sent
@@ -126,15 +126,24 @@ def _noun_number(sent: Sent, first: int, last: int) -> str:
 class Linker:
     """Links frames to entities in text order; keeps the entities and the speaker history of one document."""
 
-    def __init__(self, text: str, sents: list[Sent]):
+    def __init__(self, text: str, sents: list[Sent], entity_spans: list | None = None):
         self.text = text
         self.sents = sents
+        self.entity_spans = entity_spans   # the tagger's spans (``ParsedDoc.entities``), for fine classes
         self.entities: list[Entity] = []
         self.history: list[Turn] = []
         self.mentions = find_mentions(text, sents)   # in sentence order (mentions_near bisects on it)
         self._mention_sentences = [m.sentence for m in self.mentions]
         self._turn_counts: tuple[int, dict[int, int]] | None = None
         self._entity_keys: dict[tuple[str, ...], str] | None = None
+        self._fine_types: dict[tuple[str, ...], str] | None = None
+
+    @property
+    def fine_types(self) -> dict[tuple[str, ...], str]:
+        """The tagger's fine classes of the article's entities by name key (computed once)."""
+        if self._fine_types is None:
+            self._fine_types = article_fine_types(self.entity_spans)
+        return self._fine_types
 
     @property
     def entity_keys(self) -> dict[tuple[str, ...], str]:

@@ -111,6 +111,7 @@ class ParsedDoc:
     text: str
     sents: list[Sent]
     model: str = ""
+    entities: list | None = None   # claimkit.ner.EntitySpan list once tagged (None: not tagged yet)
 
     def to_conllu(self) -> str:
         """CoNLL-U with ``start_char``/``end_char`` (original offsets) in MISC."""
