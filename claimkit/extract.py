@@ -18,6 +18,7 @@ from .units import Unit, units_of
 from .hedging import grade
 from .linking import Link, Linker
 from .model import ModelSpec, resolve_model
+from .ner import ensure_entities
 from .normalize import normalize_for_match
 from .records import HEDGING_NAMES, Analysis, Claim, Sentence
 from .treebank import ParsedDoc, Sent
@@ -135,6 +136,7 @@ def propose(parsed: ParsedDoc, *, candidates: bool = False,
     ``(start, end)`` a reader picked (a missed claim, see :func:`chosen_frame`); a draft is made
     for each and marked ``chosen``.
     """
+    ensure_entities(parsed)
     text = parsed.text
     linker = Linker(text, parsed.sents, parsed.entities)
     drafts: list[Draft] = []
@@ -216,7 +218,8 @@ def extract(parsed: ParsedDoc, doc: str = "doc", model: ModelSpec = "default",
         if decision.keep or d.chosen:
             records.append(_record(doc, text, d, decision.entity, decision.source_type, decision.evidence))
     sentences = tuple(Sentence(s.index, s.start, s.end, text[s.start:s.end], s.paragraph) for s in parsed.sents)
-    return Analysis(doc=doc, text=text, records=tuple(records), sentence_spans=sentences)
+    return Analysis(doc=doc, text=text, records=tuple(records), sentence_spans=sentences,
+                    entity_spans=tuple(parsed.entities or ()))
 
 
 def _record(doc: str, text: str, d: Draft, entity: str, stype: str, entity_evidence: tuple[str, ...]) -> Claim:

@@ -11,7 +11,7 @@ sentence index.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -29,6 +29,8 @@ CUE_CLASSES = ("say", "assert", "reveal", "opinion", "predict", "allege", "accus
 SOURCE_TYPES = ("person", "organization", "official", "anonymous", "media", "document", "author")
 MODES = ("indirect", "direct", "mixed", "nominal", "according_to")
 HEDGING_NAMES = ("boosted", "neutral", "hedged", "speculative")  # index = hedging_level
+#: Columns of :attr:`Analysis.entities`.
+ENTITY_COLUMNS = ("text", "start", "end", "type", "fine_type", "sentence", "score")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class Claim:
     hedging_level: int
     hedge_cues: tuple[str, ...] = ()
     evidence: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: named entities (:class:`claimkit.ner.EntitySpan`) overlapping the source span; never serialised
+    entities: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The output record: exactly :data:`RECORD_KEYS`, ``hedge_cues`` as a list."""
@@ -74,6 +78,7 @@ class Claim:
         kw = {k: v for k, v in d.items() if k in names}
         kw["hedge_cues"] = tuple(kw.get("hedge_cues") or ())
         kw["evidence"] = tuple(kw.get("evidence") or ())
+        kw["entities"] = tuple(kw.get("entities") or ())
         for key in ("source_start", "source_end"):
             kw.setdefault(key, None)
         return cls(**kw)
@@ -82,7 +87,11 @@ class Claim:
         """A readable account of why this claim was found and how each field was set."""
         head = f"«{self.cue}» ({self.cue_class}, {self.mode}) → {self.entity or '—'} [{self.source_type}], " \
                f"{self.hedging} ({self.hedging_level})"
-        return "\n".join([head] + [f"  - {line}" for line in self.evidence])
+        lines = list(self.evidence)
+        if self.entities:
+            lines.append("entities: " + ", ".join(
+                f"{e.text} ({e.type}{', ' + e.fine_type if e.fine_type else ''} {e.score:.2f})" for e in self.entities))
+        return "\n".join([head] + [f"  - {line}" for line in lines])
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,12 @@ class Analysis:
     text: str
     records: tuple[Claim, ...]
     sentence_spans: tuple[Sentence, ...] = ()
+    #: the named entities of the text (:class:`claimkit.ner.EntitySpan`), in text order
+    entity_spans: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.entity_spans:  # each claim learns the entities inside its source span (for explain())
+            object.__setattr__(self, "records", tuple(_with_entities(c, self.entity_spans) for c in self.records))
 
     def __len__(self) -> int:
         return len(self.records)
@@ -126,6 +141,12 @@ class Analysis:
         return sources_dataframe(self.records)
 
     @cached_property
+    def entities(self) -> "pd.DataFrame":
+        """One row per named entity found by the tagger (:mod:`claimkit.ner`): its text, offsets into
+        the analysed text, coarse type (PER / ORG / LOC / MISC), fine type, sentence and score."""
+        return dataframe([{k: getattr(e, k) for k in ENTITY_COLUMNS} for e in self.entity_spans], ENTITY_COLUMNS)
+
+    @cached_property
     def sentences(self) -> "pd.DataFrame":
         """Sentence index, paragraph, character span and text."""
         return dataframe([asdict(s) for s in self.sentence_spans], ["index", "start", "end", "text", "paragraph"])
@@ -137,6 +158,14 @@ class Analysis:
     def explain(self, i: int) -> str:
         """Why claim ``i`` was found: cue, path to source and content, linking and hedging."""
         return self.records[i].explain()
+
+
+def _with_entities(claim: Claim, entities: Sequence[Any]) -> Claim:
+    """``claim`` with the entities that overlap its source span (itself when none do)."""
+    if claim.source_start is None or claim.source_end is None:
+        return claim
+    hits = tuple(e for e in entities if e.start < claim.source_end and claim.source_start < e.end)
+    return replace(claim, entities=hits) if hits else claim
 
 
 def dataframe(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> "pd.DataFrame":

@@ -176,6 +176,7 @@ class StanzaBuilder:
         self._para = 0
         self._prev_end: int | None = None
         self._feats_seen: dict[str, dict[str, str]] = {"": {}}
+        self._has_ner = False
 
     def _feats(self, feats: str | None) -> dict[str, str]:
         """The FEATS dict; equal FEATS share one (read-only) dict, which saves memory on long articles."""
@@ -199,7 +200,9 @@ class StanzaBuilder:
                     # a blank line in the input (cleaning doubles every line break, so that a line
                     # break ends a sentence): a new paragraph. A single line break keeps the paragraph.
                     self._para += 1
+            token_ner: list[str | None] = []
             for ti, tok in enumerate(s.tokens):
+                token_ner.append(getattr(tok, "ner", None))
                 ts, te = tok.start_char + offset, tok.end_char + offset
                 wl = [(w.text, w.upos) for w in tok.words]
                 spans = _word_spans(ts, text[ts:te], wl)
@@ -216,6 +219,9 @@ class StanzaBuilder:
                                       space_after=space_after))
             if not words:
                 continue
+            if any(token_ner):
+                self._has_ner = True
+                _read_stanza_ner(words, token_ner)
             self._prev_end = s.tokens[-1].end_char + offset
             self.sents.append(Sent(index=len(self.sents), words=words, start=words[0].start, end=words[-1].end,
                                    paragraph=self._para))
@@ -223,7 +229,35 @@ class StanzaBuilder:
     def finish(self) -> ParsedDoc:
         """The parsed article (offsets into ``clean.original``)."""
         _finish(self.sents, self.clean.original)
-        return ParsedDoc(text=self.clean.original, sents=self.sents, model=self.model)
+        doc = ParsedDoc(text=self.clean.original, sents=self.sents, model=self.model)
+        if self._has_ner:  # Stanza's own NER ran: its entities are kept (claimkit.ner.ensure_entities)
+            from .ner import entities_from_words
+
+            doc.entities = [e for s in self.sents for e in entities_from_words(s, doc.text)]
+        return doc
+
+
+def _read_stanza_ner(words: list[Word], token_ner: list[str | None]) -> None:
+    """Word labels (BIO, claimkit's types) from Stanza's token-level BIOES NER labels: a token that
+    starts an entity gives B- to its first word after one-letter proclitics, I- to the rest."""
+    from .ner import PROCLITIC_WORDS, stanza_type
+
+    by_token: dict[int, list[Word]] = {}
+    for w in words:
+        by_token.setdefault(w.token, []).append(w)
+    for ti, label in enumerate(token_ner):
+        if not label or label == "O" or "-" not in label:
+            continue
+        prefix, typ = label.split("-", 1)
+        typ = stanza_type(typ)
+        ws = by_token.get(ti, [])
+        k = 0
+        if prefix in ("B", "S"):
+            while k + 1 < len(ws) and ws[k].text in PROCLITIC_WORDS:
+                k += 1
+        for n, w in enumerate(ws[k:]):
+            w.ner = ("B-" if n == 0 and prefix in ("B", "S") else "I-") + typ
+            w.ner_p = 1.0
 
 
 def from_stanza(doc: Any, clean: "CleanText", model: str = "") -> ParsedDoc:
