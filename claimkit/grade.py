@@ -170,7 +170,7 @@ def read_student_file(student: str, path: Path, doc: str, text: str | None) -> t
         recs = load_jsonl(path)
     except (GoldError, InputFileError) as exc:
         why = str(exc).removeprefix(str(path)).lstrip(":, ")
-        return [], [FileProblem(student, str(path), 0, f"{why}; counted as no claims")]
+        return [], [FileProblem(student, str(path), 0, f"{why}; this file is not graded")]
     good, problems = [], []
     for n, r in enumerate(recs, 1):
         why = check_record(r, text)

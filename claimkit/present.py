@@ -151,13 +151,20 @@ def format_value(value: Any, kind: str) -> str:
     return _hover(text, cut(text, TEXT_CHARS if kind == "text" else NAME_CHARS))
 
 
+def _mostly_arabic(value: str) -> bool:
+    """More Arabic letters than Latin ones: the cell reads right to left. An English sentence quoting
+    Arabic names (a merge reason) stays left to right, its names isolated."""
+    arabic = len(_ARABIC_RE.findall(value))
+    return arabic > 0 and arabic >= len(re.findall(r"[A-Za-z]", value))
+
+
 def _cell_css(value: Any, kind: str) -> str:
     """Inline CSS of one cell: numbers right-aligned, Arabic right to left, long text given room."""
     parts = [CELL_CSS]
     if kind in ("percent", "decimal", "count") and not _missing(value):
         parts.append(NUMBER_CSS)
-    if isinstance(value, str) and _ARABIC_RE.search(value) or \
-            isinstance(value, (list, tuple)) and any(_ARABIC_RE.search(str(v)) for v in value):
+    if isinstance(value, str) and _mostly_arabic(value) or \
+            isinstance(value, (list, tuple)) and any(_mostly_arabic(str(v)) for v in value):
         parts.append(ARABIC_CSS)
     if kind == "text":
         parts.append(LONG_TEXT_CSS)
