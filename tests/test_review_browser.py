@@ -243,6 +243,11 @@ def test_widget_corrections_reach_the_file(driver, lab):
           d.find_element(By.CSS_SELECTOR, ".ck-review-cue").text.startswith(MISSED_WORD), 120, "the added claim")
     _wait_counts(driver, "rejected 1", "the counts")
     assert counts != _counts(driver)
+    # the chart title "Top source ⁨name⁩: 53% …": colon, space and number drawn after the name, left to right
+    xs = driver.execute_script("""
+      const t = document.querySelector('.jp-OutputArea-output .gtitle'); const s = t.textContent, i = s.indexOf(':');
+      return [t.getStartPositionOfChar(i).x, t.getStartPositionOfChar(i + 1).x, t.getStartPositionOfChar(i + 2).x];""")
+    assert xs[0] < xs[1] < xs[2], xs
     assert not driver.find_elements(By.CSS_SELECTOR, ".ck-review-message.ck-error")   # no error shown
 
     shot = os.environ.get("CLAIMKIT_REVIEW_SCREENSHOT")
