@@ -345,8 +345,10 @@ class Review:
                     self.keep(k)
                 return k
         record = self.propose(cue_start, cue_end)
-        if "entity" in fields:
-            fields = {"entity_aliases": self.speaker_index.aliases(fields["entity"]), **fields}
+        if "entity" in fields:   # a speaker given by hand brings its names and, unless given, its type
+            who = self.speaker_index
+            fields = {"entity_aliases": who.aliases(fields["entity"]),
+                      **({"source_type": t} if (t := who.type_of(fields["entity"], self.claims)) else {}), **fields}
         for key, value in fields.items():
             if key not in GOLD_KEYS:
                 raise ReviewError(f"unknown field {key!r}: one of {', '.join(GOLD_KEYS)}")
@@ -355,6 +357,9 @@ class Review:
             record[key] = value
         if "hedging" in fields:
             record["hedging_level"] = HEDGING_NAMES.index(fields["hedging"])
+        if "entity" in fields and "source_start" not in fields and \
+                not self.speaker_index.names(record.get("source") or "", record["entity"]):
+            record["source"], record["source_start"], record["source_end"] = "", None, None
         change = self._change(f"added claim {len(self.claims)} {quoted(record['cue'])}")
         self.claims.append(record)
         self._commit(change)

@@ -34,7 +34,7 @@ NAME_TAGS = ("X", "PROPN")
 #: Tags of words that end a name (a verb, a particle, a conjunction, a pronoun).
 NOT_NAME_TAGS = ("VERB", "AUX", "SCONJ", "CCONJ", "PRON", "DET", "PART", "PUNCT", "NUM")
 #: Nouns of the channel a speaker spoke *to* (لوكالة، لقناة، لصحيفة): not part of the speaker.
-CHANNEL_NOUNS = frozenset(normalize_name(w) for w in (
+CHANNEL_NOUNS = frozenset(strip_article(normalize_name(w)) for w in (
     "وكالة", "قناة", "صحيفة", "جريدة", "إذاعة", "تلفزيون", "موقع", "مجلة", "شبكة", "راديو", "وكالات"))
 #: Words that make one surname with the next word (أبو زيد، بن علي، عبد الله): that word alone is no alias.
 SURNAME_LINKS = frozenset(normalize_name(w) for w in ("أبو", "بن", "ابن", "عبد", "آل", "أبي", "بنت"))
@@ -119,7 +119,7 @@ def without_channel(name: str) -> str:
     words = name.split()
     for k, w in enumerate(words[1:], 1):
         key = normalize_name(w)
-        if key.startswith("ل") and strip_article(key[1:]) in CHANNEL_NOUNS | {strip_article(n) for n in CHANNEL_NOUNS}:
+        if key.startswith("ل") and strip_article(key[1:]) in CHANNEL_NOUNS:
             return " ".join(words[:k])
     return name
 
