@@ -55,11 +55,14 @@ def class_page(grades: "Grades", title: str = "The class against the key") -> st
                                                                 if c != "doc"}, uuid="ck_per_article").to_html()))
     d = grades.disagreements
     key_rows = d[d["kind"] == "key"] if "kind" in d else d
+    wrong = ["missed", "entity_wrong", "source_type_wrong", "mode_wrong", "hedging_wrong"]
+    key_rows = key_rows[key_rows[wrong].sum(axis=1) > 0]   # claims everybody got right are not listed
     cols = ["doc", "cue", "source", "entity", "sentence_text", "students", "missed", "entity_wrong",
             "source_type_wrong", "mode_wrong", "hedging_wrong", *students]
     parts.append(_section("The claims the class got wrong",
-                          f"The key's claims, the most troublesome first (at most {TOP_CLAIMS}); "
-                          "optional claims last. Per student: ok, missed, the wrong fields, or no file.",
+                          f"The key's claims that some student missed or mislabelled, the most troublesome "
+                          f"first (at most {TOP_CLAIMS}); optional claims last. Per student: ok, missed, the "
+                          "wrong fields, or no file.",
                           present.table(key_rows.head(TOP_CLAIMS), columns=cols, uuid="ck_claims").to_html()))
     extra = d[d["kind"] == "extra"] if "kind" in d else d.iloc[0:0]
     if len(extra):

@@ -75,6 +75,8 @@ METRIC_LABELS = {
     "entity_acc": "right speaker", "source_type_acc": "right source type", "mode_acc": "right mode",
     "hedging_acc": "right hedging", "content_tokF1": "content overlap (F1)",
 }
+#: How a wrong field reads in a student's verdict on a claim ("speaker, source type").
+VERDICT_WORDS = {"entity": "speaker", "source_type": "source type", "mode": "mode", "hedging": "hedging"}
 #: Verdict of a student who handed in no readable file for the article (not "missed").
 NO_FILE = "no file"
 
@@ -266,7 +268,8 @@ def disagreements(key: Mapping[str, list[dict]], predictions: Mapping[str, Mappi
     written), ``entity``, ``sentence_text``, ``optional``, ``students`` (who handed the article
     in: their file was read), ``missed``, ``entity_wrong``, ``source_type_wrong``,
     ``mode_wrong``, ``hedging_wrong``, ``added_by`` (extra rows: how many students added it),
-    then one column per student (and ``machine``): "ok", "missed", the wrong fields, "no file"
+    then one column per student (and ``machine``): "ok", "missed", the wrong fields in words
+    (:data:`VERDICT_WORDS`: "speaker, source type"), "no file"
     (nothing read for that article), or on an extra row "added" / "".
     """
     import pandas as pd
@@ -295,7 +298,7 @@ def disagreements(key: Mapping[str, list[dict]], predictions: Mapping[str, Mappi
                    "optional": bool(g.get("optional")), "students": len(handed_in), "missed": counts["missed"]}
             row.update({f"{f}_wrong": counts[f] for f in FIELDS})
             row["added_by"] = 0
-            row.update({s: ", ".join(verdicts[s][i]) or "ok" for s in predictions})
+            row.update({s: ", ".join(VERDICT_WORDS.get(w, w) for w in verdicts[s][i]) or "ok" for s in predictions})
             rows.append(row)
         extra_rows += _extra_rows(doc, extras, handed_in, predictions, texts.get(doc))
     cols = ["kind", "doc", "cue_start", "cue", "source", "entity", "sentence_text", "optional", "students", "missed",

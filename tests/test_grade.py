@@ -78,8 +78,8 @@ def test_the_disagreement_table_puts_the_hardest_claims_first(klass):
     assert list(d["kind"]) == sorted(d["kind"], key=lambda k: k != "key")   # key claims first, extras after
     row = d[d["cue"] == "ويرى"].iloc[0]
     assert (row["hedging_wrong"], row["badr"], row["amal"]) == (1, "hedging", "ok")
-    assert d[d["cue"] == "وكشف"].iloc[0]["amal"] == "entity"
-    assert d[d["cue"] == "يذكر"].iloc[0]["carim"] == "entity, source_type"
+    assert d[d["cue"] == "وكشف"].iloc[0]["amal"] == "speaker"
+    assert d[d["cue"] == "يذكر"].iloc[0]["carim"] == "speaker, source type"
     key_rows = d[d["kind"] == "key"]["optional"].tolist()
     assert key_rows == sorted(key_rows)                                  # optional key claims last
     fig = grades.chart()

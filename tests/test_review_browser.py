@@ -383,7 +383,7 @@ def test_a_corrected_speaker_counts_in_grading(driver, lab):
     _wait(driver, _notebook_done, 600, "the grading cells")
     row = _claims_table_verdicts(driver, OPINION_CUE)
     for student in ("amal", "badr", "carim"):                      # all three kept مراقبون
-        assert "entity" in row[student], (student, row)
+        assert "speaker" in row[student], (student, row)
     assert row["wrong speaker"] == "3" and "مراقبون" in row["sentence"]   # the key names no source phrase now
     lab["after_grading"] = _by_cue(load_jsonl(lab["class_dir"] / SAVED))
     shot = os.environ.get("CLAIMKIT_REVIEW_SCREENSHOT")
@@ -418,4 +418,4 @@ def test_corrections_survive_a_kernel_restart(driver, lab):
     _select_claim(driver, SPEAKER_AT)
     assert NEW_SPEAKER in driver.find_element(By.CSS_SELECTOR, ".ck-review-cue").text
     assert driver.find_element(By.CSS_SELECTOR, ".ck-review-content").text.strip() == " ".join(CONTENT_WORDS)
-    assert (_claims_table_verdicts(driver, OPINION_CUE) or {}).get("amal", "").startswith("entity")
+    assert (_claims_table_verdicts(driver, OPINION_CUE) or {}).get("amal", "").startswith("speaker")
