@@ -75,8 +75,9 @@ METRIC_LABELS = {
     "entity_acc": "right speaker", "source_type_acc": "right source type", "mode_acc": "right mode",
     "hedging_acc": "right hedging", "content_tokF1": "content overlap (F1)",
 }
-#: How a wrong field reads in a student's verdict on a claim ("speaker, source type").
-VERDICT_WORDS = {"entity": "speaker", "source_type": "source type", "mode": "mode", "hedging": "hedging"}
+#: How a wrong field reads in a student's verdict on a claim ("speaker, type"): short enough that the longest
+#: verdict, "speaker, type, mode, hedging", is shown whole in a table cell.
+VERDICT_WORDS = {"entity": "speaker", "source_type": "type", "mode": "mode", "hedging": "hedging"}
 #: Verdict of a student who handed in no readable file for the article (not "missed").
 NO_FILE = "no file"
 
@@ -269,7 +270,7 @@ def disagreements(key: Mapping[str, list[dict]], predictions: Mapping[str, Mappi
     in: their file was read), ``missed``, ``entity_wrong``, ``source_type_wrong``,
     ``mode_wrong``, ``hedging_wrong``, ``added_by`` (extra rows: how many students added it),
     then one column per student (and ``machine``): "ok", "missed", the wrong fields in words
-    (:data:`VERDICT_WORDS`: "speaker, source type"), "no file"
+    (:data:`VERDICT_WORDS`: "speaker, type"), "no file"
     (nothing read for that article), or on an extra row "added" / "".
     """
     import pandas as pd

@@ -79,7 +79,7 @@ def test_the_disagreement_table_puts_the_hardest_claims_first(klass):
     row = d[d["cue"] == "ويرى"].iloc[0]
     assert (row["hedging_wrong"], row["badr"], row["amal"]) == (1, "hedging", "ok")
     assert d[d["cue"] == "وكشف"].iloc[0]["amal"] == "speaker"
-    assert d[d["cue"] == "يذكر"].iloc[0]["carim"] == "speaker, source type"
+    assert d[d["cue"] == "يذكر"].iloc[0]["carim"] == "speaker, type"
     key_rows = d[d["kind"] == "key"]["optional"].tolist()
     assert key_rows == sorted(key_rows)                                  # optional key claims last
     fig = grades.chart()
@@ -151,3 +151,11 @@ def test_per_article_scores_and_files_to_hand_out(klass, tmp_path):
     assert "<title>The class against the key</title>" in page and "claims with the right speaker" in page
     assert "attribution_F1" not in page.split("<script")[0]       # scores named in words before the chart code
     assert "زار" in page and "Claims students added" in page
+
+
+def test_the_longest_verdict_is_shown_whole_in_a_table():
+    from claimkit import present
+    from claimkit.grade import VERDICT_WORDS
+
+    longest = ", ".join(VERDICT_WORDS.values())
+    assert present.format_value(longest, "name").count("…") == 0

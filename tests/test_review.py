@@ -252,7 +252,7 @@ def test_a_student_who_kept_the_machines_speaker_is_graded_wrong(seed_analysis, 
     rows = {x["student"]: x for x in grades.scores.to_dict("records")}
     assert rows["kept"]["entity_acc"] < 1 and rows["machine"]["entity_acc"] < 1
     d = grades.disagreements
-    assert d[d["cue"] == "ويرى"].iloc[0]["kept"] == "speaker, source type"     # anonymous → person too
+    assert d[d["cue"] == "ويرى"].iloc[0]["kept"] == "speaker, type"     # anonymous → person too
     assert set(d[d["cue"] != "ويرى"]["kept"]) == {"ok"}
 
 
