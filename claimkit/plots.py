@@ -213,10 +213,11 @@ LRM = "\u200e"
 def svg_isolate(text: str) -> str:
     """Isolated names (FSI…PDI) in a Latin chart text also fenced by left-to-right marks.
 
-    Chromium lays out SVG text (plotly's titles and legends) without honouring the isolates,
-    so "Top source ⁨إيفان مولوتكوف⁩: 60%" showed as "Top source إيفان مولوتكوف :60%": the
-    digits after the name took its direction and pulled the colon over. A left-to-right mark on
-    each side of the name keeps the colon and the number in the sentence's direction.
+    Plotly draws titles and legends as SVG text, where a renderer that does not honour the
+    isolates shows "Top source ⁨إيفان مولوتكوف⁩: 60%" as "Top source إيفان مولوتكوف :60%": the
+    digits after the name take its direction and pull the colon over. A left-to-right mark on each
+    side of the name keeps the colon and the number in the sentence's direction with or without
+    isolate support (the browser test measures where the colon is drawn).
     """
     if FSI not in text:
         return text
