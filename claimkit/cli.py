@@ -233,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("students", metavar="STUDENTS_DIR", help="one folder per student, or NAME.STUDENT.claims.jsonl")
     g.add_argument("--out", "-o", metavar="grades.csv", help="write the scores (one row per student and the machine)")
     g.add_argument("--disagreements", metavar="FILE.csv", help="write the per-claim disagreement table")
-    g.add_argument("--chart", metavar="FILE.html", help="write the class chart (.html; .png/.svg need kaleido)")
+    g.add_argument("--chart", metavar="FILE.html", help="write class.html: the chart and the tables on one page "
+                   "(.png/.svg: the chart alone, needs kaleido)")
     g.add_argument("--no-machine", action="store_true", help="do not run claimkit on the key's texts")
     g.add_argument("--conllu", action="store_true", help="the machine reads NAME.conllu gold trees instead of parsing")
     g.add_argument("--stanza-dir", metavar="DIR")
@@ -418,7 +419,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         write_scores(grades, args.out)
     if args.disagreements:
         write_text_atomic(grades.disagreements.to_csv(index=False), args.disagreements)
-    if args.chart:
+    if args.chart and Path(args.chart).suffix.lower() in (".html", ".htm"):   # a page to hand out
+        from .class_page import class_page
+
+        write_text_atomic(class_page(grades), args.chart)
+    elif args.chart:
         save_figure(grades.chart(), args.chart)
     return 1 if grades.problems else 0
 

@@ -54,7 +54,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import ClaimkitError
 from .names import index_words, name_key, read_phrase, title_key
+from .lexicon import strip_article
 from .normalize import normalize_name
+from .render import isolate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -235,7 +237,20 @@ def block_rows(mentions: "pd.DataFrame") -> "pd.DataFrame":
 
 
 def _quote(s: str) -> str:
-    return f"\u201c{s}\u201d"
+    """A name in quotes inside an English reason, isolated so an Arabic name cannot move its quotes."""
+    return f"\u201c{isolate(s)}\u201d"
+
+
+def spelled(key: str, forms: Iterable[str]) -> str:
+    """A normalised key (a title key such as "رييس حكومه") in the spelling of the forms it came
+    from ("رئيس الحكومة"): each key word replaced by the first written word whose key it is."""
+    written: dict[str, str] = {}
+    for form in forms:
+        for word in str(form).split():
+            k = normalize_name(word)
+            for variant in (k, strip_article(k)):
+                written.setdefault(variant, word.strip("،,.:«»\"“”()"))
+    return " ".join(written.get(w, w) for w in key.split())
 
 
 def _same_name_reason(a: dict, b: dict) -> tuple[str, str]:
@@ -313,10 +328,10 @@ def _person_edges(rows: list[dict]) -> list[tuple[str, str, str, str]]:
 
 _KIND_RULES = {
     "s": ("same_state", lambda a, b: f"{_quote(a['entity'])} and {_quote(b['entity'])} both stand for the state "
-                                     f"{_quote(a['key'][2:])} (a country, its capital and its government are one speaker)"),
+                                     f"{_quote(spelled(a['key'][2:], [a['entity'], b['entity']]))} (a country, its capital and its government are one speaker)"),
     "n": ("same_name", None),
     "d": ("same_description", lambda a, b: f"{_quote(a['entity'])} and {_quote(b['entity'])}: the same institution "
-                                           f"({_quote(a['key'][2:].replace('|', ', '))})"),
+                                           f"({_quote(spelled(a['key'][2:].replace('|', ', '), [a['entity'], b['entity']]))})"),
     "g": ("same_group", lambda a, b: f"the same coordinated sources {_quote(b['entity'])}"),
 }
 
@@ -411,10 +426,11 @@ class SourceIndex:
         if row.empty:
             raise SourceIndexError(f"no source {source_id} in this index")
         s = row.iloc[0]
-        lines = [f"{s['name']} ({s['source_type']}, {s['kind']}): {s['claims']} claims in {s['articles']} articles",
-                 "  forms: " + " · ".join(s["forms"])]
-        if len(s["titles"]):
-            lines.append("  titles: " + " · ".join(s["titles"]))
+        lines = [f"{isolate(s['name'])} ({s['source_type']}, {s['kind']}): {s['claims']} claims in "
+                 f"{s['articles']} articles",
+                 "  forms: " + " · ".join(isolate(f) for f in s["forms"])]
+        if len(s["titles"]):   # as the article spells them; the keys are normalised (رييس حكومه)
+            lines.append("  titles: " + " · ".join(isolate(spelled(t, s["forms"])) for t in s["titles"]))
         ms = self.merges[(self.merges["source_id"] == source_id)]
         for m in ms.itertuples():
             lines.append(f"  merged {m.doc_a} + {m.doc_b} [{RULES[m.rule]}]: {m.reason}")

@@ -7,6 +7,9 @@
     views.top_sources_chart(idx, by="outlet")
     views.biggest_merges(idx)                         # the sources built from most merges, with reasons
     views.source_claims(idx, claims, source_id)       # one source's claims across articles
+    views.merges_table(idx)                           # biggest_merges as a reader sees it (claimkit.present)
+    views.top_sources_table(idx, by="outlet")         # top_sources as a reader sees it
+    views.source_claims_table(idx, claims, source_id) # source_claims as a reader sees it
 
 Shares are of *attributed* claims: claims whose entity is empty (the author's voice, an
 unresolved dropped subject) are not in the index. Groups are article metadata columns
@@ -26,8 +29,17 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from .present import Table
+
 UNKNOWN = "(unknown)"
 UNNAMED = ("official", "anonymous")
+#: How the merge table reads: the reason, what a reader checks, is long text and never cut to a few words.
+MERGE_LABELS = {"name": "source", "merges": "merges", "doc_a": "article A", "entity_a": "name in A",
+                "doc_b": "article B", "entity_b": "name in B", "rule": "rule", "reason": "why they were merged"}
+MERGE_KINDS = {"merges": "count", "reason": "text"}
+#: The top-sources table: ``source`` is the resolved source there, not a source phrase as written.
+TOP_LABELS = {"source": "source", "share": "share of the group's claims"}
+TOP_KINDS = {"share": "percent", "articles": "count"}
 
 
 def mentions_with(index: SourceIndex, by: str) -> "pd.DataFrame":
@@ -144,3 +156,30 @@ def summary(index: SourceIndex) -> dict[str, Any]:
     return {"articles": len(index.articles), "claims": int(index.articles["claims"].sum()),
             "mentions": len(index.mentions), "sources": len(s), "merges": int(s["merges"].sum()),
             "multi_article_sources": int((s["articles"] > 1).sum())}
+
+
+def merges_table(index: SourceIndex, n: int = 10) -> "Table":
+    """:func:`biggest_merges` as a reader sees it (:func:`claimkit.present.table`): labelled columns,
+    the reason in full, names isolated so their quotes stay on the right side."""
+    from .present import table
+
+    return table(biggest_merges(index, n), labels=MERGE_LABELS, kinds=MERGE_KINDS, uuid="ck_merges")
+
+
+def top_sources_table(index: SourceIndex, by: str = "outlet", n: int = 5) -> "Table":
+    """:func:`top_sources` as a reader sees it (the internal ``source_id`` left out)."""
+    from .present import table
+
+    top = top_sources(index, by, n)
+    return table(top.drop(columns=["source_id"], errors="ignore"), labels=TOP_LABELS, kinds=TOP_KINDS,
+                 uuid="ck_top_sources")
+
+
+def source_claims_table(index: SourceIndex, claims: "pd.DataFrame", source_id: str,
+                        columns: tuple[str, ...] = ("doc", "outlet", "month", "entity", "cue", "hedging", "content")
+                        ) -> "Table":
+    """:func:`source_claims` as a reader sees it."""
+    from .present import table
+
+    return table(source_claims(index, claims, source_id, columns), kinds={"content": "text"},
+                 uuid="ck_source_claims")

@@ -206,6 +206,38 @@ def _legend_rows(fig: "go.Figure") -> int:
     return rows
 
 
+#: Left-to-right mark: a strong left-to-right character, invisible.
+LRM = "\u200e"
+
+
+def svg_isolate(text: str) -> str:
+    """Isolated names (FSI…PDI) in a Latin chart text also fenced by left-to-right marks.
+
+    Plotly draws titles and legends as SVG text, where a renderer that does not honour the
+    isolates shows "Top source ⁨إيفان مولوتكوف⁩: 60%" as "Top source إيفان مولوتكوف :60%": the
+    digits after the name take its direction and pull the colon over. A left-to-right mark on each
+    side of the name keeps the colon and the number in the sentence's direction with or without
+    isolate support (the browser test measures where the colon is drawn).
+    """
+    if FSI not in text:
+        return text
+    return text.replace(LRM + FSI, FSI).replace(PDI + LRM, PDI).replace(FSI, LRM + FSI).replace(PDI, PDI + LRM)
+
+
+def _mark_isolates(fig: "go.Figure") -> None:
+    """:func:`svg_isolate` on the figure's title, subtitle, axis titles and legend entries."""
+    if fig.layout.title.text:
+        fig.layout.title.text = svg_isolate(fig.layout.title.text)
+    if fig.layout.title.subtitle.text:
+        fig.layout.title.subtitle.text = svg_isolate(fig.layout.title.subtitle.text)
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        if axis.title.text:
+            axis.title.text = svg_isolate(axis.title.text)
+    for trace in fig.data:
+        if getattr(trace, "name", None):
+            trace.name = svg_isolate(trace.name)
+
+
 def _finish(fig: "go.Figure", plot_px: int | None = None) -> "go.Figure":
     """Title lines, then the legend rows, then the plot: margins and height sized to fit them.
 
@@ -213,6 +245,7 @@ def _finish(fig: "go.Figure", plot_px: int | None = None) -> "go.Figure":
     at the left edge, so neither a long title nor a wide label column (which narrows the
     plot area) can make the two overlap.
     """
+    _mark_isolates(fig)
     title = fig.layout.title.text or ""
     lines = (title.count("<br>") + 1) if title else 0
     subtitle = bool(fig.layout.title.subtitle.text)

@@ -20,7 +20,7 @@ Every table a notebook or the report shows goes through :func:`table` (a pandas
   ``style`` attributes whose properties and values its sanitiser allows. So the CSS that
   pandas writes into a ``<style>`` block is moved into each element's ``style`` attribute
   (css-inline), and only properties on that list are used (``unicode-bidi: isolate`` is
-  not on it: each value sits in a ``<span dir="auto">``, which isolates it, and a cell
+  not on it: each value sits in a ``<span dir>`` of its own direction (:func:`direction`), which isolates it, and a cell
   holding Arabic gets ``direction: rtl``).
 
 :func:`text` shows article text or a sentence as HTML (``dir="rtl"``, wrapped between
@@ -128,10 +128,22 @@ def cut(text: str, limit: int) -> str:
     return head.rstrip(" ،,.;:") + "…"
 
 
+_ISOLATED = re.compile("\u2068[^\u2069]*\u2069")
+_STRONG = re.compile(r"[A-Za-z]|" + _ARABIC_RE.pattern)
+
+
+def direction(value: str) -> str:
+    """"rtl" or "ltr": the direction of the first letter outside isolated names (FSI…PDI), else of
+    the first letter at all. "same name “⁨أرييل شارون⁩”" is an English sentence (left to right)
+    that quotes a name; "أرييل شارون" is Arabic. ``dir="auto"`` would look inside the isolate."""
+    first = _STRONG.search(_ISOLATED.sub("", value)) or _STRONG.search(value)
+    return "rtl" if first and _ARABIC_RE.match(first.group()) else "ltr"
+
+
 def _hover(full: str, shown: str) -> str:
     """``shown`` (escaped) with the full text on hover when they differ; direction from its own letters."""
     title = f' title="{html.escape(full, quote=True)}"' if shown != " ".join(full.split()) else ""
-    return f'<span dir="auto"{title}>{html.escape(shown)}</span>'
+    return f'<span dir="{direction(shown)}"{title}>{html.escape(shown)}</span>'
 
 
 def format_value(value: Any, kind: str) -> str:
@@ -151,13 +163,19 @@ def format_value(value: Any, kind: str) -> str:
     return _hover(text, cut(text, TEXT_CHARS if kind == "text" else NAME_CHARS))
 
 
+def _mostly_arabic(value: str) -> bool:
+    """The cell reads right to left (:func:`direction`). An English sentence quoting Arabic names
+    (a merge reason) stays left to right, its names isolated."""
+    return bool(_ARABIC_RE.search(value)) and direction(value) == "rtl"
+
+
 def _cell_css(value: Any, kind: str) -> str:
     """Inline CSS of one cell: numbers right-aligned, Arabic right to left, long text given room."""
     parts = [CELL_CSS]
     if kind in ("percent", "decimal", "count") and not _missing(value):
         parts.append(NUMBER_CSS)
-    if isinstance(value, str) and _ARABIC_RE.search(value) or \
-            isinstance(value, (list, tuple)) and any(_ARABIC_RE.search(str(v)) for v in value):
+    if isinstance(value, str) and _mostly_arabic(value) or \
+            isinstance(value, (list, tuple)) and any(_mostly_arabic(str(v)) for v in value):
         parts.append(ARABIC_CSS)
     if kind == "text":
         parts.append(LONG_TEXT_CSS)

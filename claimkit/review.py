@@ -11,6 +11,7 @@ which the widget calls for every click and which notebooks and tests drive direc
     r.set_content(4, start, end)                  # the content span, offsets into the text
     i = r.add_claim(678, 683)                     # a missed cue: the machine proposes the rest
     r.undo()                                      # the last change, whatever it was
+    r.redo()                                      # the change just undone, again
 
 **The saved file** is ordinary gold (ANNOTATION.md, "Gold files"): one JSON object per kept or
 added claim, in text order, with every output-record key plus ``entity_aliases``, ``optional``
@@ -20,10 +21,20 @@ beside ``NAME.txt``. Rejected claims are simply not in it. Every change rewrites
 atomically (a temporary file in the same folder, then a rename): the file is never half-written,
 and when two tabs or two kernels write the same file the later write wins.
 
+**A new speaker** (:meth:`Review.set_speaker`) is saved as exactly what the reviewer chose:
+the claim's ``entity`` is the new one, its ``entity_aliases`` are the names the article uses
+for that entity (``speakers.Speakers.aliases``), its source span stays only when it names the
+new entity, and its source type follows the entity (the type its other claims have, else what
+the source rules say of its name) unless given. So a key that corrects a speaker grades a
+student who kept the old one as wrong on that claim.
+
+**Colours** of the article's speakers are fixed for the life of the review: the machine's
+speakers get theirs in text order when it opens, a speaker given later the next free colour.
+
 **Reopening** a review on an existing file restores it: file records are matched to the
 machine's claims by overlapping cue spans (the scorer's matching, ``evaluate.match``); a
 machine claim without a match was rejected, a file record without one was added. The undo
-history is not stored (a new session starts with an empty one).
+and redo histories are not stored (a new session starts with empty ones).
 
 Not handled: several documents in one file (a review is one article), offsets that do not slice
 back to the analysed text (the file was saved for another text: :class:`ReviewFileError`).
@@ -41,10 +52,12 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .callable_module import make_callable
 from .errors import ClaimkitError
 from .records import CUE_CLASSES, HEDGING_NAMES, MODES, RECORD_KEYS, SOURCE_TYPES, Analysis
+from .render import PALETTE, entity_colors, entity_of, isolate
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from .speakers import Speakers
     from .treebank import ParsedDoc
 
 #: Gold record keys in file order: the output record with ``entity_aliases`` after ``entity``,
@@ -87,6 +100,12 @@ def gold_record(record: Mapping[str, Any], aliases: list[str] | None = None) -> 
     d["optional"] = bool(record.get("optional", False))
     d["alt_hedging"] = record.get("alt_hedging")
     return {k: d[k] for k in GOLD_KEYS}
+
+
+def quoted(name: Any) -> str:
+    """``name`` in guillemets for a message, the name isolated (FSI…PDI) so that an Arabic name
+    neither turns the guillemets around nor pulls the words after it into its direction."""
+    return f"«{isolate(name)}»"
 
 
 def word_at(text: str, offset: int) -> tuple[int, int]:
@@ -134,7 +153,10 @@ class Review:
         self.claims: list[dict[str, Any]] = copy.deepcopy(self.machine)
         self.rejected: set[int] = set()
         self.history: list[Change] = []
+        self.undone: list[Change] = []     # changes taken back, most recent last (for redo)
         self.listeners: list[Any] = []
+        #: Speaker → colour in the article, fixed for the life of the review (see :meth:`colors`).
+        self._colors: dict[str, str] = entity_colors(self.machine)
         if self.path.exists():
             self._restore()
         self.save()
@@ -166,7 +188,7 @@ class Review:
             if not (isinstance(a, int) and isinstance(b, int) and 0 <= a <= b <= len(self.text)):
                 return f"{role} offsets {a}–{b} are not inside the text"
             if self.text[a:b] != r.get(role):
-                return f"{role} «{r.get(role)}» is not the text at {a}–{b}"
+                return f"{role} {quoted(r.get(role))} is not the text at {a}–{b}"
         return ""
 
     @property
@@ -194,6 +216,7 @@ class Review:
 
     def _commit(self, change: Change) -> None:
         self.history.append(change)
+        self.undone.clear()     # a new change ends what could be redone
         self.save()
 
     def _claim(self, i: int) -> dict[str, Any]:
@@ -225,7 +248,7 @@ class Review:
         self._claim(i)
         if i not in self.rejected:
             return
-        change = self._change(f"kept claim {i} «{self.claims[i]['cue']}»")
+        change = self._change(f"kept claim {i} {quoted(self.claims[i]['cue'])}")
         self.rejected.discard(i)
         self._commit(change)
 
@@ -234,7 +257,7 @@ class Review:
         self._claim(i)
         if i in self.rejected:
             return
-        change = self._change(f"rejected claim {i} «{self.claims[i]['cue']}»")
+        change = self._change(f"rejected claim {i} {quoted(self.claims[i]['cue'])}")
         self.rejected.add(i)
         self._commit(change)
 
@@ -243,25 +266,31 @@ class Review:
         """The speaker of claim ``i``: an entity name (a mention of the article or any typed name).
 
         ``""`` means no entity: the author's voice (``source_type`` becomes ``author`` unless
-        given). ``source_start``/``source_end`` also set the source span (the words of the
-        sentence naming the speaker); ``source_type`` may be set at the same time.
+        given). The claim then carries the new entity and the names the article uses for it
+        (``entity_aliases``); its source span is kept only when it names the new entity, unless
+        ``source_start``/``source_end`` set a new one (the words of the sentence naming the
+        speaker). The source type follows the entity (:meth:`speakers.Speakers.type_of`) unless
+        ``source_type`` is given.
         """
         c = self._claim(i)
         entity = " ".join(str(entity or "").split())
-        change = self._change(f"speaker of claim {i} «{c['cue']}» → «{entity or 'no entity (author)'}»")
-        if source_type is None and not entity:
-            source_type = "author"
         if source_type is not None:
             self._check_label("source_type", source_type)
         if source_start is not None or source_end is not None:
             self._check_span(source_start, source_end, "source")
+        change = self._change(f"speaker of claim {i} {quoted(c['cue'])} → {quoted(entity) if entity else 'no entity (author)'}")
+        who = self.speaker_index
+        if source_type is None:
+            others = [x for k, x in enumerate(self.claims) if k != i and k not in self.rejected]
+            source_type = who.type_of(entity, others) if entity else "author"
+            if source_type is None:   # a name the article never writes: keep the type, unless it said "nobody"
+                source_type = "person" if c["source_type"] in ("author", "anonymous") else c["source_type"]
         c["entity"] = entity
-        c["entity_aliases"] = [entity] if entity else []
-        if source_type is not None:
-            c["source_type"] = source_type
+        c["entity_aliases"] = who.aliases(entity)
+        c["source_type"] = source_type
         if source_start is not None:
             c["source"], c["source_start"], c["source_end"] = self.text[source_start:source_end], source_start, source_end
-        elif not entity:
+        elif not who.names(c.get("source") or "", entity):
             c["source"], c["source_start"], c["source_end"] = "", None, None
         self._commit(change)
 
@@ -276,7 +305,7 @@ class Review:
             self._check_label(field, value)
         if c.get(field) == value:
             return
-        change = self._change(f"{field} of claim {i} «{c['cue']}» → {value}")
+        change = self._change(f"{field} of claim {i} {quoted(c['cue'])} → {value}")
         c[field] = value
         if field == "hedging":
             c["hedging_level"] = HEDGING_NAMES.index(value)
@@ -287,7 +316,7 @@ class Review:
         c = self._claim(i)
         if c["optional"] == bool(optional):
             return
-        change = self._change(f"claim {i} «{c['cue']}» {'optional' if optional else 'required'}")
+        change = self._change(f"claim {i} {quoted(c['cue'])} {'optional' if optional else 'required'}")
         c["optional"] = bool(optional)
         self._commit(change)
 
@@ -297,7 +326,7 @@ class Review:
         self._check_span(start, end, "content")
         if (c["content_start"], c["content_end"]) == (start, end):
             return
-        change = self._change(f"content of claim {i} «{c['cue']}» → {start}–{end}")
+        change = self._change(f"content of claim {i} {quoted(c['cue'])} → {start}–{end}")
         c["content"], c["content_start"], c["content_end"] = self.text[start:end], start, end
         self._commit(change)
 
@@ -316,6 +345,10 @@ class Review:
                     self.keep(k)
                 return k
         record = self.propose(cue_start, cue_end)
+        if "entity" in fields:   # a speaker given by hand brings its names and, unless given, its type
+            who = self.speaker_index
+            fields = {"entity_aliases": who.aliases(fields["entity"]),
+                      **({"source_type": t} if (t := who.type_of(fields["entity"], self.claims)) else {}), **fields}
         for key, value in fields.items():
             if key not in GOLD_KEYS:
                 raise ReviewError(f"unknown field {key!r}: one of {', '.join(GOLD_KEYS)}")
@@ -324,7 +357,10 @@ class Review:
             record[key] = value
         if "hedging" in fields:
             record["hedging_level"] = HEDGING_NAMES.index(fields["hedging"])
-        change = self._change(f"added claim {len(self.claims)} «{record['cue']}»")
+        if "entity" in fields and "source_start" not in fields and \
+                not self.speaker_index.names(record.get("source") or "", record["entity"]):
+            record["source"], record["source_start"], record["source_end"] = "", None, None
+        change = self._change(f"added claim {len(self.claims)} {quoted(record['cue'])}")
         self.claims.append(record)
         self._commit(change)
         return len(self.claims) - 1
@@ -345,16 +381,44 @@ class Review:
         if not hit:
             raise ReviewError(f"no sentence holds offsets {cue_start}–{cue_end}")
         rec = hit[0].to_dict()
-        return gold_record(rec, entity_aliases([rec]).get(rec["entity"], []))
+        if rec.get("entity"):   # "السفير لوكالة نوفوستي": the channel is not the speaker; a title is its holder
+            from .speakers import without_channel
+
+            rec["entity"] = self.speaker_index.resolve(without_channel(rec["entity"]))
+            rec["source_type"] = self.speaker_index.type_of(rec["entity"]) or rec["source_type"]
+            if rec.get("source") and not self.speaker_index.names(rec["source"], rec["entity"]):
+                rec["source"], rec["source_start"], rec["source_end"] = "", None, None
+        aliases = self.speaker_index.aliases(rec["entity"]) if rec.get("entity") else []
+        return gold_record(rec, aliases)
 
     def undo(self) -> str | None:
         """Undo the last change; returns what it was (None when there is nothing to undo)."""
         if not self.history:
             return None
         change = self.history.pop()
+        self.undone.append(self._change(change.description))
         self.claims, self.rejected = change.claims, change.rejected
         self.save()
         return change.description
+
+    def redo(self) -> str | None:
+        """Make the last undone change again; returns what it was (None when there is nothing to redo)."""
+        if not self.undone:
+            return None
+        change = self.undone.pop()
+        self.history.append(self._change(change.description))
+        self.claims, self.rejected = change.claims, change.rejected
+        self.save()
+        return change.description
+
+    def colors(self) -> dict[str, str]:
+        """Speaker (as the article groups it, ``render.entity_of``) → colour, fixed for the life of
+        the review: a speaker seen for the first time takes the next colour of the palette."""
+        for c in self.claims:
+            name = entity_of(c)
+            if name not in self._colors:
+                self._colors[name] = PALETTE[len(self._colors) % len(PALETTE)]
+        return dict(self._colors)
 
     # -- helpers for choosers ------------------------------------------------------------
     @property
@@ -367,17 +431,16 @@ class Review:
         return self._parsed
 
     def speakers(self) -> list[str]:
-        """Speaker choices: the entities and source phrases of the claims, then every titled
-        name the article mentions (``mentions.find_mentions``), in order of first appearance."""
-        from_claims = [name for c in self.claims for name in (c.get("entity"), c.get("source")) if name]
-        return list(dict.fromkeys(from_claims + self._mentioned))
+        """Speaker choices (entity names): the machine's speakers, the speakers given by hand,
+        then every other name the article writes (``speakers.Speakers.choices``)."""
+        return self.speaker_index.choices(c for k, c in enumerate(self.claims) if k not in self.rejected)
 
     @functools.cached_property
-    def _mentioned(self) -> list[str]:
-        """The names :meth:`speakers` adds (found once: the text does not change)."""
-        from .mentions import find_mentions
+    def speaker_index(self) -> "Speakers":
+        """The article's speakers and names (found once: the text does not change)."""
+        from .speakers import Speakers
 
-        return [m.name for m in find_mentions(self.text, self.parsed.sents)]
+        return Speakers(self.text, self.parsed.sents, self.machine)
 
     def summary(self) -> dict[str, int]:
         """How many claims are kept as the machine found them, corrected, rejected and added."""

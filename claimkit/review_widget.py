@@ -6,11 +6,18 @@ message (``{"action": "reject", "i": 3}``) and carried out by the :class:`~claim
 the widget wraps, the same methods a notebook or a test calls; the kernel then sends back the
 redrawn article and the panel state. So what the widget shows is always what the file holds.
 
+Every message carries a number the kernel sends back (``state["ack"]``). A message that no
+kernel answers, a ``send`` that fails, or the comm closing (a restarted or stopped kernel)
+turns the widget grey with "re-run the notebook from the top": the corrections are in the
+file, and running the notebook again opens a live widget on them.
+
 Controls: click a claim (any of its highlighted words) to select it; Keep / Reject; the speaker
 from the article's mentions, "no entity (the author)" or a typed name; source type, mode,
-hedging and cue class from their closed lists; optional; the content set to the text selected
-in the article; "Add a missed claim" then click the cue word (or select a longer cue first);
-Undo. Rejected claims stay in the view in grey so they can be kept again.
+hedging and cue class from their closed lists (each list shows the claim's current value);
+optional; the content set to the text selected in the article (the selection is remembered
+as it is made, since JupyterLab clears it when a button is pressed); "Add a missed claim" then
+click the cue word (or select a longer cue first); Undo and Redo. Rejected claims stay in the
+view in grey so they can be kept again. Each speaker keeps its colour for the whole review.
 """
 from __future__ import annotations
 
@@ -22,8 +29,8 @@ import ipywidgets
 import traitlets
 
 from .errors import ClaimkitError
-from .render import render_article
-from .review import CHOICES, Review
+from .render import entity_of, render_article
+from .review import CHOICES, Review, ReviewError
 
 ASSETS = Path(__file__).parent / "templates" / "review"
 #: The grey of rejected claims in the article.
@@ -52,6 +59,7 @@ class ReviewWidget(ipywidgets.VBox):
         self.review = review
         self.selected: int | None = None
         self.message, self.error = "", False
+        self.ack = 0   # the number of the last front-end message carried out
         self.view = ReviewView()
         self.chart = go.FigureWidget()
         self.chart._config = {"displayModeBar": False}   # its tool bar would cover the title (the numbers)
@@ -70,6 +78,8 @@ class ReviewWidget(ipywidgets.VBox):
     # -- kernel side of the clicks --------------------------------------------------------
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any = None) -> None:
         self.message, self.error, self._in_message = "", False, True
+        if isinstance(content.get("n"), int):
+            self.ack = content["n"]
         try:
             self.apply(content)
         except ClaimkitError as exc:
@@ -81,6 +91,8 @@ class ReviewWidget(ipywidgets.VBox):
     def apply(self, msg: dict[str, Any]) -> None:
         """Carry out one front-end message on the review (also usable from Python)."""
         r, action, i = self.review, msg.get("action"), msg.get("i")
+        if action == "ping":   # the front end asks whether a kernel still answers
+            return
         if action == "select":
             self.selected = i if isinstance(i, int) and 0 <= i < len(r.claims) else None
         elif action == "keep":
@@ -103,6 +115,11 @@ class ReviewWidget(ipywidgets.VBox):
         elif action == "undo":
             what = r.undo()
             self.message = f"undone: {what}" if what else "nothing to undo"
+        elif action == "redo":
+            what = r.redo()
+            self.message = f"redone: {what}" if what else "nothing to redo"
+        else:
+            raise ReviewError(f"unknown action {action!r}")
 
     # -- what the front end shows -----------------------------------------------------------
     def refresh(self) -> None:
@@ -121,6 +138,8 @@ class ReviewWidget(ipywidgets.VBox):
             "choices": CHOICE_LISTS,
             "path": str(r.path),
             "last": r.history[-1].description if r.history else "",
+            "next": r.undone[-1].description if r.undone else "",
+            "ack": self.ack,
             "message": self.message,
             "error": self.error,
         }
@@ -135,9 +154,11 @@ class ReviewWidget(ipywidgets.VBox):
 def article_html(review: Review) -> str:
     """The article view (``render.render_article``) of every claim; ``data-claim`` is the claim's number.
 
-    Rejected claims are drawn in grey under the name "(rejected)" so they can be selected and kept again.
+    Rejected claims are drawn in grey under the name "(rejected)" so they can be selected and kept again;
+    every other speaker in its colour of :meth:`Review.colors`, fixed for the life of the review.
     """
     records = [dict(c, entity="(rejected)", source_type="rejected") if i in review.rejected else c
                for i, c in enumerate(review.claims)]
-    colors = {"(rejected)": REJECTED_COLOR} if review.rejected else None
-    return render_article(records, review.text, colors=colors)
+    fixed = dict(review.colors(), **{"(rejected)": REJECTED_COLOR})
+    shown = {entity_of(r) for r in records}   # the legend lists the colours it is given
+    return render_article(records, review.text, colors={k: v for k, v in fixed.items() if k in shown})

@@ -72,14 +72,21 @@ def test_the_disagreement_table_puts_the_hardest_claims_first(klass):
     top = d.iloc[0]
     assert (top["cue"], top["missed"], top["students"], top["amal"], top["badr"]) == ("وأضاف", 2, 3, "missed",
                                                                                       "missed")
+    assert top["source"] and top["source"] in top["sentence_text"] and top["cue"] in top["sentence_text"]
+    extra = d[d["kind"] == "extra"]                 # carim's two added claims: the key holds one (optional)
+    assert list(extra["cue"]) == ["زار"] and extra.iloc[0]["carim"] == "added" and extra.iloc[0]["added_by"] == 1
+    assert list(d["kind"]) == sorted(d["kind"], key=lambda k: k != "key")   # key claims first, extras after
     row = d[d["cue"] == "ويرى"].iloc[0]
     assert (row["hedging_wrong"], row["badr"], row["amal"]) == (1, "hedging", "ok")
-    assert d[d["cue"] == "وكشف"].iloc[0]["amal"] == "entity"
-    assert d[d["cue"] == "يذكر"].iloc[0]["carim"] == "entity, source_type"
-    assert d["optional"].tolist() == sorted(d["optional"].tolist())      # optional key claims last
+    assert d[d["cue"] == "وكشف"].iloc[0]["amal"] == "speaker"
+    assert d[d["cue"] == "يذكر"].iloc[0]["carim"] == "speaker, type"
+    key_rows = d[d["kind"] == "key"]["optional"].tolist()
+    assert key_rows == sorted(key_rows)                                  # optional key claims last
     fig = grades.chart()
     assert [t.name for t in fig.data] == ["amal", "badr", "carim"]
-    assert list(fig.data[0].x)[:2] == ["cue_F1", "attribution_F1"]
+    assert list(fig.data[0].x)[0].startswith("claims found")
+    low = min(min(t.y) for t in fig.data)
+    assert 0 < fig.layout.yaxis.range[0] < low      # the axis starts under the lowest score, not at 0
 
 
 def test_bad_student_files_are_listed_never_fatal(klass, seed_text):
@@ -98,13 +105,17 @@ def test_bad_student_files_are_listed_never_fatal(klass, seed_text):
     for p in grades.problems:
         by.setdefault(p.student, []).append(p)
     assert "not valid JSON" in by["dina"][0].problem and by["dina"][0].line == 0
+    assert "not graded" in by["dina"][-1].problem
     eli = sorted(by["eli"], key=lambda p: p.line)
     assert "no article 'other_article' in the key" in eli[0].problem
     assert eli[1].line == 2 and "does not slice back" in eli[1].problem
     assert eli[2].line == 3 and "unknown source_type 'man'" in eli[2].problem
     rows = {r["student"]: r for r in grades.scores.to_dict("records")}
-    assert rows["dina"]["tp"] == 0 and rows["eli"]["tp"] == 1 and rows["amal"]["tp"] > 1
-    assert "fadi" not in rows       # an empty folder is no student
+    assert rows["eli"]["tp"] == 1 and rows["amal"]["tp"] > 1
+    assert "dina" not in rows and "fadi" not in rows   # an unreadable file, an empty folder: no student
+    d = grades.disagreements
+    assert set(d["students"]) == {4} and "dina" not in d.columns   # amal, badr, carim, eli: files that were read
+    assert d[d["kind"] == "key"]["missed"].max() <= 4
 
 
 def test_cli_grade_writes_grades_csv(klass, tmp_path, capsys):
@@ -124,3 +135,27 @@ def test_cli_grade_writes_grades_csv(klass, tmp_path, capsys):
     assert main(["grade", str(key), str(tmp_path / "nobody")]) == 2
     assert "not a folder" in capsys.readouterr().err
     assert main(["grade", str(key), str(students), "--out", str(tmp_path / "no" / "g.csv")]) == 2
+
+
+def test_per_article_scores_and_files_to_hand_out(klass, tmp_path):
+    grades = claimkit.grade(*klass, machine=False)
+    table = grades.by_article("entity_acc")
+    assert list(table.columns) == ["doc", "amal", "badr", "carim"] and list(table["doc"]) == [SEED_NAME]
+    rows = {r["student"]: r for r in grades.scores.to_dict("records")}
+    assert table.iloc[0]["amal"] == rows["amal"]["entity_acc"]     # one article: the same as overall
+    with pytest.raises(ValueError, match="unknown score"):
+        grades.by_article("speed")
+    paths = grades.write(tmp_path / "out")
+    assert [r["student"] for r in csv.DictReader(paths["grades"].open(encoding="utf-8"))] == ["amal", "badr", "carim"]
+    page = paths["page"].read_text(encoding="utf-8")
+    assert "<title>The class against the key</title>" in page and "claims with the right speaker" in page
+    assert "attribution_F1" not in page.split("<script")[0]       # scores named in words before the chart code
+    assert "زار" in page and "Claims students added" in page
+
+
+def test_the_longest_verdict_is_shown_whole_in_a_table():
+    from claimkit import present
+    from claimkit.grade import VERDICT_WORDS
+
+    longest = ", ".join(VERDICT_WORDS.values())
+    assert present.format_value(longest, "name").count("…") == 0

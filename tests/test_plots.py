@@ -239,12 +239,14 @@ def test_isolate_wraps_arabic_only_once():
 
 
 def test_arabic_names_in_latin_titles_and_labels_are_isolated(gold_analysis):
+    from claimkit.plots import svg_isolate
     from claimkit.render import isolate
 
     name = "إيفان مولوتكوف"
     fig = plots.reliance(gold_analysis)
-    assert f"Top source {isolate(name)}: 60% of the claims" in fig.layout.title.text
-    assert fig.data[0].name == f"top source: {isolate(name)}"
+    assert f"Top source {svg_isolate(isolate(name))}: 60% of the claims" in fig.layout.title.text
+    assert fig.data[0].name == f"top source: {svg_isolate(isolate(name))}"
+    assert f"{isolate(name)}\u200e: 60%" in fig.layout.title.text     # a left-to-right mark before the colon
     profile = plots.sourcing_profile([gold_analysis])
     dep = plots.dependence_chart(profile)
     assert list(dep.data[0].y) == [f"seed · {isolate(name)}"]

@@ -49,12 +49,12 @@ def test_styles_are_inline_so_an_untrusted_notebook_keeps_them(profile_frame):
 
 def test_long_names_are_cut_at_a_space_with_the_full_text_on_hover(profile_frame):
     markup = present.table(profile_frame).to_html()
-    m = re.search(r'<span dir="auto" title="([^"]*)">([^<]*)</span>', markup)
+    m = re.search(r'<span dir="[a-z]+" title="([^"]*)">([^<]*)</span>', markup)
     assert m and m.group(1) == LONG_NAME
     shown = m.group(2)
     assert shown.endswith("…") and len(shown) <= present.NAME_CHARS + 1
     assert LONG_NAME.startswith(shown[:-1]) and LONG_NAME[len(shown) - 1] == " "  # cut between words
-    arabic_cell = re.search(r'<td[^>]*style="([^"]*)"[^>]*><span dir="auto" title=', markup).group(1)
+    arabic_cell = re.search(r'<td[^>]*style="([^"]*)"[^>]*><span dir="[a-z]+" title=', markup).group(1)
     assert "direction: rtl" in arabic_cell
 
 
@@ -71,7 +71,7 @@ def test_profile_is_split_in_two_narrow_tables(profile_frame):
 def test_claims_table_keeps_hedging_tints_inline(gold_analysis):
     markup = render.claims_table(gold_analysis).to_html()
     assert "<style" not in markup
-    tints = set(re.findall(r'background-color: (#[0-9a-f]{6});[^"]*"><span dir="auto">'
+    tints = set(re.findall(r'background-color: (#[0-9a-f]{6});[^"]*"><span dir="[a-z]+">'
                            r"(?:boosted|neutral|hedged|speculative)<", markup))
     assert tints and tints <= {"#d8f0d8", "#f2f2f2", "#fff0c2", "#ffd6cc"}
     assert "what is claimed" in markup and "hedge markers" in markup
@@ -93,3 +93,17 @@ def gold_analysis(seed_gold, seed_text):
 def test_say_prints_outside_a_notebook(capsys):
     present.say("3 of", 5, "claims", sep=" ")
     assert capsys.readouterr().out == "3 of 5 claims\n"
+
+
+def test_an_english_reason_quoting_arabic_names_reads_left_to_right():
+    """A merge reason is an English sentence with isolated Arabic names: its cell stays left to right
+    (quotes around each name, not flipped), while an Arabic name's cell reads right to left."""
+    import pandas as pd
+
+    from claimkit.render import isolate
+
+    reason = f"“{isolate('الحكومة المصرية')}” and “{isolate('مصر')}” both stand for the state “{isolate('مصر')}”"
+    markup = present.table(pd.DataFrame({"name": ["مصر"], "reason": [reason]}), kinds={"reason": "text"}).to_html()
+    cells = re.findall(r'<td[^>]*style="([^"]*)"[^>]*><span dir="([a-z]+)"', markup)
+    assert [(("direction: rtl" in css), d) for css, d in cells] == [(True, "rtl"), (False, "ltr")]
+    assert present.direction("أرييل شارون") == "rtl" and present.direction("same name “x”") == "ltr"

@@ -216,3 +216,100 @@ def test_a_reviewed_folder_is_training_data(seed_analysis, seed_text, tmp_path):
     assert (res.documents, res.claims) == (1, len(seed_analysis))
     again = claimkit.analyze(seed_text, doc=SEED_NAME, model=tmp_path / "model")
     assert len(again) > 0
+
+
+def test_a_new_speaker_is_saved_as_chosen(seed_analysis, seed_text, path):
+    """ويرى: مراقبون → خليفة حفتر. The old source phrase must not stay, nor become the new speaker's alias."""
+    r = Review(seed_analysis, path)
+    sees = _no(r, "ويرى")
+    assert r.claims[sees]["source"] == "مراقبون"
+    r.set_speaker(sees, "خليفة حفتر")
+    recs = {x["cue_start"]: x for x in _assert_gold_file(path, seed_text)}
+    rec = recs[r.claims[sees]["cue_start"]]
+    assert rec["entity"] == "خليفة حفتر" and rec["source_type"] == "person"      # the type follows the entity
+    assert (rec["source"], rec["source_start"]) == ("", None)                       # «مراقبون» does not name him
+    assert "مراقبون" not in rec["entity_aliases"] and "حفتر" in rec["entity_aliases"]
+    accused = recs[r.claims[_no(r, "متهما")]["cue_start"]]                          # his other claim: untouched
+    assert "مراقبون" not in accused["entity_aliases"]
+    r.set_speaker(sees, "مراقبون")                                                  # back: the type follows again
+    assert r.claims[sees]["source_type"] == "anonymous"
+    r.set_speaker(sees, "شخص لا يذكره المقال", source_type="official")              # a typed name, a type given
+    assert (r.claims[sees]["entity_aliases"], r.claims[sees]["source_type"]) == (["شخص لا يذكره المقال"], "official")
+    said = _no(r, "وقال")                                                           # «السفير» names Molotkov: kept
+    r.set_speaker(said, "إيفان مولوتكوف")
+    assert r.claims[said]["source"] == "السفير"
+
+
+def test_a_student_who_kept_the_machines_speaker_is_graded_wrong(seed_analysis, tmp_path):
+    key, students = tmp_path / "key", tmp_path / "students"
+    key.mkdir()
+    (students / "kept").mkdir(parents=True)
+    (key / f"{SEED_NAME}.txt").write_text(seed_analysis.text, encoding="utf-8")
+    teacher = Review(seed_analysis, key / f"{SEED_NAME}.claims.jsonl")
+    teacher.set_speaker(_no(teacher, "ويرى"), "خليفة حفتر")
+    Review(seed_analysis, students / "kept" / f"{SEED_NAME}.claims.jsonl")        # the machine's speaker kept
+    grades = claimkit.grade(key, students)
+    rows = {x["student"]: x for x in grades.scores.to_dict("records")}
+    assert rows["kept"]["entity_acc"] < 1 and rows["machine"]["entity_acc"] < 1
+    d = grades.disagreements
+    assert d[d["cue"] == "ويرى"].iloc[0]["kept"] == "speaker, type"     # anonymous → person too
+    assert set(d[d["cue"] != "ويرى"]["kept"]) == {"ok"}
+
+
+def test_redo_makes_an_undone_change_again(seed_analysis, path):
+    r = Review(seed_analysis, path)
+    assert r.redo() is None
+    r.reject(0)
+    rejected = path.read_text(encoding="utf-8")
+    r.undo()
+    assert r.redo().startswith("rejected claim 0") and path.read_text(encoding="utf-8") == rejected
+    r.undo()
+    r.set_label(1, "mode", "direct")              # a new change: nothing left to redo
+    assert r.redo() is None and r.summary()["rejected"] == 0
+
+
+def test_colours_stay_with_their_speaker(seed_analysis, path):
+    pytest.importorskip("anywidget", reason="needs the notebook extra (anywidget)")
+    from claimkit.review_widget import article_html
+
+    r = Review(seed_analysis, path)
+    before = r.colors()
+    first = next(i for i, c in enumerate(r.claims) if c["entity"] == "إيفان مولوتكوف")
+    for i, c in enumerate(r.claims):                       # the first speaker leaves the article
+        if c["entity"] == "إيفان مولوتكوف":
+            r.set_speaker(i, "أحمد معيتيق")
+    after = r.colors()
+    assert all(after[k] == v for k, v in before.items())   # nobody else changes colour
+    assert after["أحمد معيتيق"] not in before.values()
+    assert f'background:{before["مراقبون"]}' in article_html(r).replace(" ", "") or before["مراقبون"] in article_html(r)
+    r.undo()
+    assert r.colors()["إيفان مولوتكوف"] == before["إيفان مولوتكوف"] and first is not None
+
+
+def test_the_speaker_list_is_clean(seed_analysis, seed_text, path):
+    r = Review(seed_analysis, path)
+    names = r.speakers()
+    assert names[:4] == ["إيفان مولوتكوف", "أحمد أبو زيد", "مراقبون", "خليفة حفتر"]   # the machine's speakers first
+    assert "نيكولاي باتروشيف" in names and "نيكولاي" not in names               # not cut short
+    assert not any(n.startswith("أحمد أبو زيد ") for n in names)                 # no next word glued on
+    assert "أبو زيد" not in names                                                 # an alias is no other speaker
+    assert len({n for n in names}) == len(names)
+    i = r.add_claim_at(seed_text.index(MISSED))                                   # "وأضاف السفير لوكالة نوفوستي"
+    assert r.claims[i]["entity"] == "إيفان مولوتكوف" and "نوفوستي" not in " ".join(r.claims[i]["entity_aliases"])
+
+
+def test_widget_acknowledges_messages_and_redoes(seed_analysis, path):
+    pytest.importorskip("anywidget", reason="needs the notebook extra (anywidget)")
+    widget = claimkit.review(seed_analysis, save_to=path)
+    widget._on_message(None, {"action": "reject", "i": 1, "n": 7})
+    assert widget.view.state["ack"] == 7 and widget.view.state["summary"]["rejected"] == 1
+    widget._on_message(None, {"action": "undo", "n": 8})
+    assert widget.view.state["next"].startswith("rejected claim 1") and widget.view.state["summary"]["rejected"] == 0
+    widget._on_message(None, {"action": "redo", "n": 9})
+    assert widget.view.state["message"].startswith("redone: rejected claim 1") and widget.view.state["ack"] == 9
+    widget._on_message(None, {"action": "ping", "n": 10})
+    assert widget.view.state["ack"] == 10 and not widget.view.state["error"]
+    widget._on_message(None, {"action": "fly", "n": 11})
+    assert widget.view.state["error"] and "unknown action" in widget.view.state["message"]
+    widget._on_message(None, {"action": "select", "i": 3})
+    assert widget.view.state["claim"]["entity"] in widget.view.state["speakers"]   # the list holds the current one

@@ -3,15 +3,19 @@
 The first test opens notebook 05, runs it, and then, through the widget only, rejects one claim,
 gives another claim a new speaker from the speaker list and adds a missed claim by clicking a
 word; the saved file must then differ from the file the notebook left in exactly those three
-claims. The second test restarts the kernel, runs the notebook again and finds the three changes
-restored in the widget and in the file.
+claims. The next ones set a claim's content by dragging over words and pressing the button, undo
+and redo it, and change a speaker (ويرى: مراقبون → خليفة حفتر) before running the grading cells
+again: the students who kept the machine's speaker must be wrong on that claim. The last one
+restarts the kernel: the old widget must say it is no longer connected, and running the notebook
+again must bring every correction back, in the widget and in the file.
 
 Self-contained: its own JupyterLab on a free port, its own configuration, settings, workspace
 and runtime folders, and its own class folder (``CLAIMKIT_CLASS_DIR``); the notebook is run from
 a temporary folder that links to the checkout's ``claimkit/`` and ``seeds/``, so nothing in the
 checkout is written. Skipped, with the reason, when Chromium, chromedriver or Selenium is missing.
-Set ``CLAIMKIT_REVIEW_SCREENSHOT=docs/images/review_widget.png`` to save the 1280×800 screenshot
-used in the README.
+Set ``CLAIMKIT_REVIEW_SCREENSHOT=docs/images/review_widget.png`` to save the 1280×800 screenshots
+used in the README (the widget; ``review_widget_restarted.png``, the widget after a restart;
+``notebook_05_class.png``, the class tables).
 """
 from __future__ import annotations
 
@@ -43,6 +47,10 @@ NOTEBOOK = "notebooks/05_teaching.ipynb"
 SAVED = Path("key") / f"{SEED_NAME}.claims.jsonl"
 #: The cues the test acts on (offsets into the seed): a claim to reject, a claim to re-attribute, a missed cue.
 REJECT_AT, SPEAKER_AT, NEW_SPEAKER, MISSED_WORD = 558, 1042, "أحمد معيتيق", "زار"
+#: The words dragged over to make the content of the claim at SPEAKER_AT.
+CONTENT_WORDS = ("ننتظر", "اليوم")
+#: The opinion whose speaker the teacher corrects before grading (the machine: مراقبون).
+OPINION_AT, OPINION_CUE, OPINION_SPEAKER = 1716, "ويرى", "خليفة حفتر"
 
 
 def _free_port() -> int:
@@ -235,6 +243,11 @@ def test_widget_corrections_reach_the_file(driver, lab):
           d.find_element(By.CSS_SELECTOR, ".ck-review-cue").text.startswith(MISSED_WORD), 120, "the added claim")
     _wait_counts(driver, "rejected 1", "the counts")
     assert counts != _counts(driver)
+    # the chart title "Top source ⁨name⁩: 53% …": colon, space and number drawn after the name, left to right
+    xs = driver.execute_script("""
+      const t = document.querySelector('.jp-OutputArea-output .gtitle'); const s = t.textContent, i = s.indexOf(':');
+      return [t.getStartPositionOfChar(i).x, t.getStartPositionOfChar(i + 1).x, t.getStartPositionOfChar(i + 2).x];""")
+    assert xs[0] < xs[1] < xs[2], xs
     assert not driver.find_elements(By.CSS_SELECTOR, ".ck-review-message.ck-error")   # no error shown
 
     shot = os.environ.get("CLAIMKIT_REVIEW_SCREENSHOT")
@@ -254,8 +267,11 @@ def test_widget_corrections_reach_the_file(driver, lab):
     assert set(before) - set(after) == {REJECT_AT}
     assert set(after) - set(before) == {missed}
     assert after[SPEAKER_AT]["entity"] == NEW_SPEAKER != before[SPEAKER_AT]["entity"]
-    assert {k: v for k, v in after[SPEAKER_AT].items() if k not in ("entity", "entity_aliases")} == \
-        {k: v for k, v in before[SPEAKER_AT].items() if k not in ("entity", "entity_aliases")}
+    speaker_fields = ("entity", "entity_aliases", "source", "source_start", "source_end")
+    assert {k: v for k, v in after[SPEAKER_AT].items() if k not in speaker_fields} == \
+        {k: v for k, v in before[SPEAKER_AT].items() if k not in speaker_fields}
+    assert after[SPEAKER_AT]["source"] == "" and before[SPEAKER_AT]["source"] == "السفير"   # it does not name him
+    assert after[SPEAKER_AT]["entity_aliases"][0] == NEW_SPEAKER and "السفير" not in after[SPEAKER_AT]["entity_aliases"]
     added = after[missed]
     assert added["cue"] == MISSED_WORD and text[added["content_start"]:added["content_end"]] == added["content"]
     unchanged = set(before) - {REJECT_AT, SPEAKER_AT}
@@ -264,14 +280,142 @@ def test_widget_corrections_reach_the_file(driver, lab):
     lab["after_first_test"] = after
 
 
-def test_corrections_survive_a_kernel_restart(driver, lab):
+def _word_box(driver, word: str) -> dict:
+    """The screen box of the first occurrence of ``word`` written on its own in the article."""
+    return driver.execute_script("""
+      const box = document.querySelector('.ck-review-article .ck-text');
+      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const t = walker.currentNode, k = t.data.indexOf(arguments[0] + ' ');
+        if (k < 0 || (k > 0 && t.data[k - 1] !== ' ')) continue;
+        const r = document.createRange(); r.setStart(t, k); r.setEnd(t, k + arguments[0].length);
+        const b = r.getBoundingClientRect();
+        return {left: b.left, right: b.right, top: b.top, bottom: b.bottom};
+      }
+      return null;""", word)
+
+
+def _drag(driver, x0: float, y0: float, x1: float, y1: float) -> None:
+    """Press the mouse at (x0, y0), move to (x1, y1) in steps and release: a selection made by hand."""
+    actions = ActionBuilder(driver)
+    mouse = actions.pointer_action
+    mouse.move_to_location(int(x0), int(y0)).pointer_down()
+    for k in range(1, 6):
+        mouse.move_to_location(int(x0 + (x1 - x0) * k / 5), int(y0 + (y1 - y0) * k / 5))
+    mouse.pointer_up()
+    actions.perform()
+
+
+def _saved_claim(lab, cue_start: int) -> dict:
+    return _by_cue(load_jsonl(lab["class_dir"] / SAVED))[cue_start]
+
+
+def test_content_by_dragging_then_undo_and_redo(driver, lab):
     if "after_first_test" not in lab:
-        pytest.skip("needs the corrections made by test_widget_corrections_reach_the_file")
+        pytest.skip("needs the notebook run by test_widget_corrections_reach_the_file")
+    _select_claim(driver, SPEAKER_AT)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",   # the sentence in view, then measured
+                          driver.find_element(By.CSS_SELECTOR, f'.ck-review-article [data-start="{SPEAKER_AT}"]'))
+    time.sleep(0.5)
+    a, b = _word_box(driver, CONTENT_WORDS[0]), _word_box(driver, CONTENT_WORDS[1])
+    assert a and b
+    y = (a["top"] + a["bottom"]) / 2
+    _drag(driver, a["right"] - 1, y, b["left"] + 1, (b["top"] + b["bottom"]) / 2)   # right to left: Arabic
+    assert driver.execute_script("return window.getSelection().toString()").strip() == " ".join(CONTENT_WORDS)
+    button = driver.find_element(By.CSS_SELECTOR, '.ck-review-panel [data-action="content"]')
+    actions = ActionBuilder(driver)   # a real click: its mousedown is what clears the page selection in JupyterLab
+    actions.pointer_action.move_to(button).click()
+    actions.perform()
+    _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".ck-review-content").text.strip() == " ".join(CONTENT_WORDS),
+          60, "the new content in the panel")
+    assert _saved_claim(lab, SPEAKER_AT)["content"] == " ".join(CONTENT_WORDS)
+    assert not driver.find_elements(By.CSS_SELECTOR, ".ck-review-message.ck-error")
+
+    _click(driver, driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="undo"]'))
+    _wait(driver, lambda d: _saved_claim(lab, SPEAKER_AT)["content"] != " ".join(CONTENT_WORDS), 60, "the undo")
+    assert "undone: content of claim" in driver.find_element(By.CSS_SELECTOR, '[data-role="message"]').text
+    _click(driver, driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="redo"]'))
+    _wait(driver, lambda d: _saved_claim(lab, SPEAKER_AT)["content"] == " ".join(CONTENT_WORDS), 60, "the redo")
+    assert "redone: content of claim" in driver.find_element(By.CSS_SELECTOR, '[data-role="message"]').text
+    assert driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="redo"]').get_attribute("disabled")
+    lab["content_set"] = True
+
+
+def _claims_table_verdicts(driver, cue: str) -> dict:
+    """The class table's row for ``cue``: {column label: cell text}."""
+    return driver.execute_script("""
+      for (const table of document.querySelectorAll('.jp-OutputArea-output table')) {
+        const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+        if (!heads.includes('missed it') || !heads.includes('amal')) continue;
+        for (const tr of table.querySelectorAll('tbody tr')) {
+          const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
+          if (cells[heads.indexOf('cue')] === arguments[0])
+            return Object.fromEntries(heads.map((h, k) => [h, cells[k]]));
+        }
+      }
+      return null;""", cue)
+
+
+def test_a_corrected_speaker_counts_in_grading(driver, lab):
+    if "after_first_test" not in lab:
+        pytest.skip("needs the notebook run by test_widget_corrections_reach_the_file")
+    before = _claims_table_verdicts(driver, OPINION_CUE)
+    assert before and before["amal"] == "ok"                        # the key still had the machine's speaker
+    _select_claim(driver, OPINION_AT)
+    panel_speaker = Select(driver.find_element(By.CSS_SELECTOR, '.ck-review-panel select[data-field="speaker"]'))
+    assert panel_speaker.first_selected_option.text == "مراقبون"     # the list shows the current speaker
+    panel_speaker.select_by_visible_text(OPINION_SPEAKER)
+    _wait(driver, lambda d: OPINION_SPEAKER in d.find_element(By.CSS_SELECTOR, ".ck-review-cue").text, 60,
+          "the new speaker")
+    assert Select(driver.find_element(By.CSS_SELECTOR, '.ck-review-panel select[data-field="source_type"]')) \
+        .first_selected_option.text == "person"                     # the type followed the speaker
+    saved = _saved_claim(lab, OPINION_AT)
+    assert (saved["entity"], saved["source"], saved["source_type"]) == (OPINION_SPEAKER, "", "person")
+    assert "مراقبون" not in saved["entity_aliases"]
+
+    grading = _wait(driver, lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, ".jp-CodeCell")
+                                             if "grades = claimkit.grade(KEY, STUDENTS)" in c.text), None),
+                    60, "the grading cell")
+    _click(driver, grading.find_element(By.CSS_SELECTOR, ".jp-InputPrompt"))
+    _menu(driver, "Run", "Run Selected Cell and All Below")
+    _wait(driver, lambda d: (_claims_table_verdicts(d, OPINION_CUE) or {}).get("amal", "ok") != "ok", 300,
+          "the class table with the corrected key")
+    _wait(driver, _notebook_done, 600, "the grading cells")
+    row = _claims_table_verdicts(driver, OPINION_CUE)
+    for student in ("amal", "badr", "carim"):                      # all three kept مراقبون
+        assert "speaker" in row[student], (student, row)
+    assert row["wrong speaker"] == "3" and "مراقبون" in row["sentence"]   # the key names no source phrase now
+    lab["after_grading"] = _by_cue(load_jsonl(lab["class_dir"] / SAVED))
+    shot = os.environ.get("CLAIMKIT_REVIEW_SCREENSHOT")
+    if shot:
+        table = next(t for t in driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output table")
+                     if "missed it" in t.text)
+        driver.execute_script("arguments[0].closest('.jp-Cell').scrollIntoView({block: 'start'});", table)
+        time.sleep(1.5)
+        driver.save_screenshot(str(ROOT / Path(shot).with_name("notebook_05_class.png")))
+
+
+def test_corrections_survive_a_kernel_restart(driver, lab):
+    if "after_grading" not in lab:
+        pytest.skip("needs the corrections made by the tests above")
+    _menu(driver, "Kernel", "Restart Kernel…")
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept"), 30, "the dialog")
+    driver.find_element(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept").click()
+    dead = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '.ck-review [data-role="dead"]'), 120,
+                 "the widget to say its kernel is gone")
+    assert "Re-run the notebook from the top" in dead[0].text and str(SAVED.name) in dead[0].text
+    shot = os.environ.get("CLAIMKIT_REVIEW_SCREENSHOT")
+    if shot:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", dead[0])
+        time.sleep(1)
+        driver.save_screenshot(str(ROOT / Path(shot).with_name("review_widget_restarted.png")))
     _open_and_run(driver, lab, restart=True)
     _wait_counts(driver, "rejected 1", "the restored counts")
-    assert "added 2" in _counts(driver) and "corrected 1" in _counts(driver)
-    assert _by_cue(load_jsonl(lab["class_dir"] / SAVED)) == lab["after_first_test"]
+    assert "added 2" in _counts(driver) and "corrected 2" in _counts(driver)
+    assert _by_cue(load_jsonl(lab["class_dir"] / SAVED)) == lab["after_grading"]
     rejected = driver.find_element(By.CSS_SELECTOR, f'.ck-review-article [data-role="cue"][data-start="{REJECT_AT}"]')
     assert "(rejected)" in rejected.get_attribute("title")
     _select_claim(driver, SPEAKER_AT)
     assert NEW_SPEAKER in driver.find_element(By.CSS_SELECTOR, ".ck-review-cue").text
+    assert driver.find_element(By.CSS_SELECTOR, ".ck-review-content").text.strip() == " ".join(CONTENT_WORDS)
+    assert (_claims_table_verdicts(driver, OPINION_CUE) or {}).get("amal", "").startswith("speaker")

@@ -1,6 +1,11 @@
 // claimkit review widget: the article with its claims and a panel to correct the selected one.
 // Plain ES module for anywidget (no build step). Every action is a message to the kernel, which
 // applies it to claimkit.review.Review, saves the file and sends back `article` and `state`.
+// Each message is numbered; the kernel sends the number back (`state.ack`). No answer, a failed
+// send or a closed comm (the kernel restarted) turns the widget grey: "re-run the notebook".
+
+const ANSWER_MS = 20000;   // a kernel busy with a long cell may take this long before it reads a click
+const AUTHOR = "\u0000author";
 
 const FIELDS = [["source_type", "source type"], ["mode", "mode"], ["hedging", "hedging"], ["cue_class", "cue class"]];
 
@@ -53,44 +58,105 @@ function selectionOffsets(box) {
 
 function render({ model, el }) {
   let addMode = false;
+  let picked = null;     // the last text selection made in the article, [start, end] (see "selectionchange")
+  let note = "";         // a message from the front end itself (nothing selected…)
+  let sent = 0, dead = false, gone = false, waiting = null;   // gone: the comm itself is closed
   const root = h("div", { class: "ck-review" });
   const bar = h("div", { class: "ck-review-bar" });
   const panel = h("div", { class: "ck-review-panel" });
   const article = h("div", { class: "ck-review-article" });
   root.append(bar, h("div", { class: "ck-review-main" }, panel, article));
   el.append(root);
-  const send = (msg) => model.send(msg);
+  const send = (msg) => {
+    if (dead) return;
+    note = "";
+    sent += 1;
+    try {
+      model.send({ ...msg, n: sent });
+    } catch (err) {   // "Cannot send": the comm is gone with its kernel
+      die(true);
+      return;
+    }
+    clearTimeout(waiting);
+    waiting = setTimeout(() => { if ((model.get("state").ack ?? 0) < sent) die(); }, ANSWER_MS);
+  };
+
+  function die(closed = false) {
+    dead = true;
+    gone = gone || closed;
+    clearTimeout(waiting);
+    root.classList.add("ck-dead");
+    redraw();
+  }
+  // the widget manager marks the model's comm dead when its kernel restarts or stops
+  model.on("comm_live_update", () => {
+    if (dead) return;
+    try {
+      model.send({ action: "ping", n: ++sent });   // throws when the comm is gone
+      clearTimeout(waiting);
+      waiting = setTimeout(() => { if ((model.get("state").ack ?? 0) < sent) die(); }, 4000);
+    } catch (err) {
+      die(true);
+    }
+  });
+
+  // JupyterLab clears the page selection on a mousedown anywhere in the notebook (it focuses the
+  // cell), before a button's click: so the selection is remembered while it is made.
+  const onSelection = () => {
+    const box = article.querySelector(".ck-text");
+    const now = box && selectionOffsets(box);
+    if (now) picked = now;
+  };
+  document.addEventListener("selectionchange", onSelection);
 
   article.addEventListener("click", (e) => {
     const box = article.querySelector(".ck-text");
     if (!box || !box.contains(e.target)) return;
-    const picked = selectionOffsets(box);
+    const chosen = selectionOffsets(box);
     if (addMode) {
-      const start = picked ? picked[0] : pointOffset(box, e.clientX, e.clientY);
+      const start = chosen ? chosen[0] : pointOffset(box, e.clientX, e.clientY);
       if (start === null) return;
       addMode = false;
-      send({ action: "add", start, end: picked ? picked[1] : null });
+      picked = null;
+      send({ action: "add", start, end: chosen ? chosen[1] : null });
       return;
     }
-    if (picked) return;  // a selection made for "content = selection"
+    if (chosen) return;  // a selection made for "content = selection"
     const span = e.target.closest("[data-claim]");
-    if (span) send({ action: "select", i: Number(span.dataset.claim) });
+    if (span) {
+      picked = null;
+      send({ action: "select", i: Number(span.dataset.claim) });
+    }
   });
 
   function drawBar(state) {
     const s = state.summary || {};
+    if (dead) {
+      bar.replaceChildren(
+        h("span", { class: "ck-review-counts", "data-role": "summary" },
+          `kept ${s.kept ?? 0} · corrected ${s.corrected ?? 0} · rejected ${s.rejected ?? 0} · added ${s.added ?? 0}`),
+        h("div", { class: "ck-review-dead", "data-role": "dead" },
+          h("b", {}, "This widget is no longer connected to a kernel"),
+          " (the kernel was restarted or stopped), so clicks here do nothing. Every correction made so far is saved in ",
+          h("code", {}, state.path || "the review file"),
+          ". Re-run the notebook from the top (Run → Run All Cells) to open a live widget with those corrections."));
+      return;
+    }
     bar.replaceChildren(
       h("span", { class: "ck-review-counts", "data-role": "summary" },
         `kept ${s.kept ?? 0} · corrected ${s.corrected ?? 0} · rejected ${s.rejected ?? 0} · added ${s.added ?? 0}`),
       h("button", { "data-action": "undo", title: state.last ? `undo: ${state.last}` : "nothing to undo",
-                    onclick: () => send({ action: "undo" }) }, "↶ Undo"),
+                    disabled: state.last ? null : "", onclick: () => send({ action: "undo" }) }, "↶ Undo"),
+      h("button", { "data-action": "redo", title: state.next ? `redo: ${state.next}` : "nothing to redo",
+                    disabled: state.next ? null : "", onclick: () => send({ action: "redo" }) }, "↷ Redo"),
       h("button", { "data-action": "add", class: addMode ? "ck-on" : "",
                     onclick: () => { addMode = !addMode; drawBar(state); } },
         addMode ? "Click the cue word in the article…" : "+ Add a missed claim"),
       h("span", { class: "ck-review-path", title: "every change is saved here at once" }, `saved to ${state.path || ""}`),
     );
-    if (state.message) bar.append(h("div", { class: state.error ? "ck-review-message ck-error" : "ck-review-message",
-                                              "data-role": "message" }, state.message));
+    const message = note || state.message;
+    if (message) bar.append(h("div", { class: state.error || note ? "ck-review-message ck-error" : "ck-review-message",
+                                       "data-role": "message" }, message));
   }
 
   function select(field, label, options, current, onchange) {
@@ -111,8 +177,10 @@ function render({ model, el }) {
       return;
     }
     const rejected = state.status === "rejected";
-    const speakerOptions = [["", "— choose a mention —"], ...state.speakers.map((n) => [n, n]),
-                            ["\u0000author", "no entity (the author)"]];
+    const names = state.speakers.includes(c.entity) || !c.entity ? state.speakers : [c.entity, ...state.speakers];
+    const speakerOptions = [...names.map((n) => [n, n]), [AUTHOR, "no entity (the author)"]];
+    const currentSpeaker = c.entity ? c.entity : (c.source_type === "author" ? AUTHOR : "");
+    if (!currentSpeaker) speakerOptions.unshift(["", "— no speaker: choose one —"]);
     const typed = h("input", { type: "text", dir: "rtl", "data-field": "speaker-typed",
                                placeholder: "or type a name" });
     panel.replaceChildren(
@@ -124,8 +192,8 @@ function render({ model, el }) {
         h("button", { "data-action": "keep", disabled: rejected ? null : "", onclick: () => send({ action: "keep", i }) },
           "✓ Keep"),
         h("button", { "data-action": "reject", onclick: () => send({ action: "reject", i }) }, "✗ Reject")),
-      select("speaker", "speaker", speakerOptions, "", (v) => {
-        if (v) send({ action: "speaker", i, entity: v === "\u0000author" ? "" : v });
+      select("speaker", "speaker", speakerOptions, currentSpeaker, (v) => {
+        if (v) send({ action: "speaker", i, entity: v === AUTHOR ? "" : v });
       }),
       h("div", { class: "ck-review-row" }, h("span", {}, ""), typed,
         h("button", { "data-action": "speaker-typed",
@@ -136,10 +204,18 @@ function render({ model, el }) {
         h("input", { type: "checkbox", "data-field": "optional", ...(c.optional ? { checked: "" } : {}),
                      onchange: (e) => send({ action: "optional", i, value: e.target.checked }) })),
       h("div", { class: "ck-review-content", dir: "rtl" }, c.content),
-      h("button", { "data-action": "content", onclick: () => {
-        const box = article.querySelector(".ck-text");
-        const picked = box && selectionOffsets(box);
-        if (picked) send({ action: "content", i, start: picked[0], end: picked[1] });
+      h("button", { "data-action": "content", title: "select the words in the article first, then press this",
+                    onmousedown: (e) => { onSelection(); e.preventDefault(); },
+                    onclick: () => {
+        onSelection();
+        if (picked) {
+          const [start, end] = picked;
+          picked = null;
+          send({ action: "content", i, start, end });
+        } else {
+          note = "Select the content in the article first (drag over its words), then press “Content = the text selected”.";
+          drawBar(model.get("state"));
+        }
       } }, "Content = the text selected in the article"),
     );
   }
@@ -157,8 +233,21 @@ function render({ model, el }) {
     drawArticle();
   }
   model.on("change:article", drawArticle);
-  model.on("change:state", redraw);
+  model.on("change:state", () => {
+    if ((model.get("state").ack ?? 0) >= sent) {
+      clearTimeout(waiting);
+      if (dead && !gone) {   // only slow: the kernel answered after all
+        dead = false;
+        root.classList.remove("ck-dead");
+      }
+    }
+    redraw();
+  });
   redraw();
+  return () => {
+    clearTimeout(waiting);
+    document.removeEventListener("selectionchange", onSelection);
+  };
 }
 
 export default { render };
