@@ -184,6 +184,20 @@ def pronominal(sent: Sent, u: Unit) -> bool:
     return bool(main) and (main[0].upos == "ADP" or all(w.upos in ("PRON", "SCONJ", "PART") for w in main)
                            or main[-1].upos == "PRON" and main[0].norm in ("لكن", "ان", "لان"))
 
+#: First and second person pronouns: after a third-person reporting verb they cannot be its
+#: subject, so they open the quoted words ("وأضاف نحن في حالة انقراض").
+SPEAKER_PRONOUNS = {"انا", "نحن", "انت", "انتم", "انتما", "انتن"}
+
+
+def circumstantial(sent: Sent, u: Unit) -> bool:
+    """Is unit ``u`` an indefinite accusative participle, a circumstantial (ḥāl) such as مدافعا،
+    معربا، مشيرا: م… ending in tanween alif, not a name the tagger or parser marked?"""
+    w = sent.words[u.first]
+    n = strip_conjunction(w.norm)
+    return u.first == u.last and n.startswith("م") and n.endswith("ا") and len(n) >= 5 \
+        and w.upos not in ("X", "PROPN") and not w.ner.startswith(("B-PER", "I-PER")) and not n.endswith("اا")
+
+
 def clean_subject(sent: Sent, units: list[Unit], a: int, e: int) -> tuple[int, int] | None:
     """Trim a subject phrase: punctuation and dangling prepositions at the end; a lone
     demonstrative ("ادعى هذه المرة أنه…") is not a subject."""
@@ -220,6 +234,8 @@ def subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int,
     u = units[a]
     if u.punct or pronominal(sent, u) or channel_start(sent, units, a):
         return None  # a prepositional phrase or a pronoun: no written subject here
+    if u.norm in SPEAKER_PRONOUNS or circumstantial(sent, u):
+        return None  # "وأضاف نحن…": the quotation begins; "وقال مدافعا عن…": a ḥāl, the subject is dropped
     if u.norm in COMP_PREPS or u.norm in ("في", "خلال", "عن", "الى", "على", "لـ", "ل"):
         return None
     e = np_end(sent, units, a, b, stop_at_an=cue_lemma == "نقل")
