@@ -49,8 +49,8 @@ def is_name_word(sent: Sent, w: Word) -> bool:
         return True
     if entity_label(w) == "PER" and not w.is_punct and w.upos not in ("ADP", "CCONJ", "SCONJ", "PART", "VERB", "AUX"):
         return True
-    if surely_not_entity(w):
-        return False
+    if surely_not_entity(w) or entity_label(w) == "LOC":
+        return False   # a common noun the tagger is sure of, or a place: not part of a personal name
     if w.is_punct or w.upos in NOT_NAME_UPOS and w.upos not in ("X", "PROPN"):
         return False
     n = w.norm
