@@ -327,6 +327,9 @@ def source_type(sent: Sent, first: int, last: int) -> tuple[str, str]:
     t = noun_type(head.norm) or noun_type(head.onorm)   # the whole word, if the model split it (و + كالة)
     named = name_words(sent, first, last) is not None
     mods = load().official_modifiers
+    if t == "anonymous" and named and head.feat("Number") not in ("Plur", "Dual") \
+            and entity_runs(sent, first, name_scope(sent, first, last), "PER"):
+        return "person", f"«{head.text}» with a name the tagger marks as a person in apposition"
     if t == "anonymous":
         if any(strip_article(sent.words[i].norm) in mods for i in range(first, last + 1)):
             return "official", f"«{head.text}» with an official modifier"

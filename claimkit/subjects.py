@@ -248,7 +248,23 @@ def subject_in_gap(sent: Sent, units: list[Unit], a: int, b: int, cue_word: int,
             # الناشطة الحقوقية سارة حسن: a name in apposition, not an object (an object is accusative)
             e = j
             break
-    return clean_subject(sent, units, a, e)
+    return extend_to_entity(sent, units, clean_subject(sent, units, a, e), b)
+
+
+def extend_to_entity(sent: Sent, units: list[Unit], r: tuple[int, int] | None, limit: int) -> tuple[int, int] | None:
+    """Subject units [s, e) that end inside a person or organisation the entity tagger found run on
+    to the entity's end (before unit ``limit``): a source ends at a name's edge, not where the parser
+    lost it ("سفير البرازيل جواو سيلفا": سيلفا split س + يلفا and read as a verb)."""
+    if r is None:
+        return None
+    s, e = r
+    while e < limit and not units[e].punct:
+        last = sent.words[units[e - 1].last].ner
+        nxt = sent.words[units[e].first].ner
+        if last == "O" or not nxt.startswith("I-") or nxt[2:] != last[2:] or nxt[2:] not in ("PER", "ORG"):
+            break
+        e += 1
+    return s, e
 
 def subject_before(sent: Sent, units: list[Unit], cu: int, cue_word: int) -> tuple[int, int] | None:
     """Subject-first order (المصادر قالت إن…، لكن أحد الخبراء نبه إلى أن…، إلا أن مندوبا رفيعا في
