@@ -195,7 +195,7 @@ def name_words(sent: Sent, first: int, last: int) -> tuple[int, int] | None:
     (الأمير خالد بن حمد آل ثاني ولي عهد الدوحة → the first run; دبي is a genitive), else the last.
     """
     last = name_scope(sent, first, last)
-    persons = [list(range(a, b + 1)) for a, b in entity_runs(sent, first, last, "PER") if _name_like(sent, a, b)]
+    persons = [run for a, b in entity_runs(sent, first, last, "PER") if (run := _without_titles(sent, a, b))]
     if persons:
         return _preferred_run(sent, first, last, persons)
     runs: list[list[int]] = []
@@ -261,12 +261,21 @@ def entity_runs(sent: Sent, first: int, last: int, typ: str) -> list[tuple[int, 
     return runs
 
 
-def _name_like(sent: Sent, a: int, b: int) -> bool:
-    """Can the tagged person words [a, b] be a name? Not when every word is a title or role noun
-    (الملك، القاضي: tagged with the name they introduce) or carries the article (الموريتاني)."""
+def _is_title_word(w: Word) -> bool:
+    t = noun_type(w.norm)
+    return t.startswith("title") or t == "official"
+
+
+def _without_titles(sent: Sent, a: int, b: int) -> list[int]:
+    """The name inside tagged person words [a, b]: leading titles and role nouns the tagger took
+    in with the name (الدكتور سامر الحلبي، الملك محمد السادس) are left out; nothing is left when
+    every word is a title or carries the article (الموريتاني tagged alone)."""
+    while a <= b and (_is_title_word(sent.words[a]) or sent.words[a].text == "."):
+        a += 1
     words = sent.words[a:b + 1]
-    return not all(w.norm.startswith("ال") or noun_type(w.norm).startswith("title") or noun_type(w.norm) == "official"
-                   for w in words)
+    if not words or all(w.norm.startswith("ال") for w in words):
+        return []
+    return list(range(a, b + 1))
 
 
 def _preferred_run(sent: Sent, first: int, last: int, cleaned: list[list[int]]) -> tuple[int, int]:
