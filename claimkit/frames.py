@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from .cues import Cue, match_participle, match_verb
 from .frame_words import (CLOSE_QUOTES, COMMAS, COMP_PREPS, COMP_RE, NON_COMP_BEFORE, OPEN_QUOTES, RELATIVES,
                           STOP_PUNCT, definite_noun, fact_prepositions, has_finite_verb, non_report_nouns, noun_forms,
-                          performatives, possessed_noun, propositional_nouns, sentence_end, trim)
+                          performatives, possessed_noun, propositional_nouns, sentence_end, temporal_words, trim)
 from .lexicon import load, noun_type, strip_article
 from .normalize import strip_conjunction
-from .source_types import name_read_as_verb
+from .source_types import is_name_word, name_read_as_verb
 from .subjects import (after_named_subject, clean_subject, find_channel, is_apposition, is_source_like, np_end,
                        pronominal, skip_time, subject_before, subject_in_gap)
 from .treebank import Sent
@@ -575,7 +575,10 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
         k = after_named_subject(sent, units, cl + 1)
         if k is None:
             lin = np_end(sent, units, cl + 1, sentence_end(units, cl + 1))
-            if cl + 1 < lin < len(units) and not units[lin].punct and definite_noun(sent, units[lin]):
+            split = next((m for m in range(cl + 2, lin) if _indefinite_after_definite(sent, units, m)), None)
+            if split is not None:
+                k = split   # أعلن الجيش | مقتل ثلاثة…
+            elif cl + 1 < lin < len(units) and not units[lin].punct and definite_noun(sent, units[lin]):
                 k = lin   # واتهم الرئيس | المعارضة بالسعي…: the second definite noun opens the object
         if k is None:
             k = _obj_start(sent, units, cue.first, cl + 1)
@@ -594,6 +597,16 @@ def _nominal(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span
     if strip_article(obj_head) in performatives() or strip_article(obj_head).rstrip("ا") in performatives():
         return None  # أعلن الاستقلال، توقع اتفاقية: a performative act, not a claim
     return _object_frame(sent, cue, units, cu, cl, cue_span, text, ev, k, k, "object phrase {} of the cue")
+
+
+def _indefinite_after_definite(sent: Sent, units: list[Unit], lin: int) -> bool:
+    """Does an indefinite common noun at unit ``lin`` follow a subject ending in a definite word
+    (أعلن الجيش | مقتل ثلاثة…)? A definite noun phrase does not go on with an indefinite noun
+    (its adjectives and appositions agree in definiteness), so the object starts there."""
+    w, prev = sent.words[units[lin].first], sent.words[units[lin - 1].last]
+    return w.upos == "NOUN" and not w.norm.startswith("ال") and prev.norm.startswith("ال") \
+        and not is_name_word(sent, w) and not units[lin - 1].punct and units[lin].first == units[lin].last \
+        and strip_article(units[lin].norm) not in temporal_words() and noun_type(w.norm) == ""
 
 
 def _object_frame(sent: Sent, cue: Cue, units: list[Unit], cu: int, cl: int, cue_span: tuple[int, int], text: str,
