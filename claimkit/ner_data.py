@@ -64,6 +64,8 @@ DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640
 _FANE_FOLD = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
                             "\u0649": "\u064a", "\u06a9": "\u0643", "\u06cc": "\u064a"})
 TAG_RE = re.compile(r"^([BI])-(.+)$")
+#: Lone surrogates (``json.loads`` can make them): the CRF reads UTF-8, so each becomes U+FFFD.
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 AQMAR_MISC_RE = re.compile(r"^MIS")
 
 
@@ -87,7 +89,7 @@ class Split:
 
 def fane_form(token: str) -> str:
     """``token`` written as FANE writes it (see the module docstring)."""
-    t = MARKS_RE.sub("", unicodedata.normalize("NFKC", token))
+    t = MARKS_RE.sub("", unicodedata.normalize("NFKC", SURROGATE_RE.sub("\ufffd", token)))
     return DIACRITICS_RE.sub("", t).translate(_FANE_FOLD)
 
 
