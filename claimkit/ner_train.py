@@ -33,25 +33,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .ner_data import (DATA_LICENCE, SCORED_TYPES, NerSentence, Split, coarse_tag, fane_form, fine_class,
+from .ner_data import (DATA_LICENCE, SCORED_TYPES, NerSentence, Split, bio_spans, coarse_tag, fane_form, fine_class,
                        load_split)
 from .ner_features import FEATURES_VERSION, build_gazetteers, fine_keys, jackknife, sentence_features
 
+#: Sentences per pseudo-article when scoring (FANE has no document boundaries).
+ARTICLE_SENTENCES = 20
 #: CRF settings (chosen on the dev part of the training side).
-DEFAULT_PARAMS = {"c1": 0.15, "c2": 0.01, "max_iterations": 150, "min_freq": 2}
-
-
-def spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    """Entities of a BIO tag sequence as (type, first, last) token indices."""
-    out: list[tuple[str, int, int]] = []
-    cur: list | None = None
-    for i, t in enumerate(list(tags) + ["O"]):
-        if cur and not (t.startswith("I-") and t[2:] == cur[0]):
-            out.append((cur[0], cur[1], i - 1))
-            cur = None
-        if t.startswith("B-") or (t.startswith("I-") and cur is None):
-            cur = [t[2:], i]
-    return out
+DEFAULT_PARAMS = {"c1": 0.08, "c2": 0.01, "max_iterations": 150, "min_freq": 2}
 
 
 def score_spans(gold: Iterable[Sequence[str]], pred: Iterable[Sequence[str]],
@@ -61,8 +50,8 @@ def score_spans(gold: Iterable[Sequence[str]], pred: Iterable[Sequence[str]],
     ng: Counter[str] = Counter()
     np_: Counter[str] = Counter()
     for g, p in zip(gold, pred):
-        gs = {s for s in spans(g) if s[0] in types}
-        ps = {s for s in spans(p) if s[0] in types}
+        gs = {s for s in bio_spans(g) if s[0] in types}
+        ps = {s for s in bio_spans(p) if s[0] in types}
         for s in gs:
             ng[s[0]] += 1
         for s in ps:
@@ -95,13 +84,27 @@ def _prepare(sents: Sequence[NerSentence]) -> tuple[list[list[str]], list[list[s
     return forms, tags
 
 
+def score_tagger(tagger: "EntityTagger", sents: Sequence[NerSentence]) -> tuple[dict, dict]:
+    """Exact-span scores of ``tagger`` on ``sents``: as it tags articles (consecutive blocks of
+    :data:`ARTICLE_SENTENCES` sentences standing for articles, FANE having no document boundaries,
+    names propagated within each) and sentence by sentence (no propagation)."""
+    from .ner import tag_forms_batch
+
+    forms, gold = _prepare(sents)
+    alone = [[lab for lab, _ in s] for s in tag_forms_batch(tagger, forms)]
+    in_articles: list[list[str]] = []
+    for k in range(0, len(forms), ARTICLE_SENTENCES):
+        in_articles.extend([lab for lab, _ in s] for s in tagger.tag_document(forms[k:k + ARTICLE_SENTENCES]))
+    return score_spans(gold, in_articles), score_spans(gold, alone)
+
+
 def fine_counts(sents: Sequence[NerSentence]) -> dict[str, dict[str, dict[str, int]]]:
     """Counts for the fine-class table: per coarse type, per fine class, the entity words' keys
     and the words before it (:func:`~claimkit.ner_features.fine_keys`), with ``#`` counting entities."""
     table: dict[str, dict[str, Counter[str]]] = {}
     for s in sents:
         forms = [fane_form(t) for t in s.tokens]
-        for _, a, b in spans(s.tags):
+        for _, a, b in bio_spans(s.tags):
             fine = fine_class(s.tags[a])
             if not fine:
                 continue
@@ -125,7 +128,7 @@ def train_tagger(train: Sequence[NerSentence], out: str | os.PathLike, *, test: 
     """Train on ``train``, score on ``test`` (when given), write the tagger folder ``out``, return it loaded."""
     import pycrfsuite
 
-    from .ner import TAGGER_FORMAT, WEIGHTS_FILE, EntityTagger, tag_forms_batch, weights_digest
+    from .ner import TAGGER_FORMAT, WEIGHTS_FILE, EntityTagger, weights_digest
 
     p = {**DEFAULT_PARAMS, **(params or {})}
     log = log or (lambda m: None)
@@ -157,12 +160,12 @@ def train_tagger(train: Sequence[NerSentence], out: str | os.PathLike, *, test: 
               "weights_sha256": weights_digest(outdir / WEIGHTS_FILE)}
     tagger = EntityTagger.build(outdir, config, gaz, fine_counts(train))
     if test:
-        tforms, ttags = _prepare(test)
-        pred = [[lab for lab, _ in sent] for sent in tag_forms_batch(tagger, tforms)]
-        scores = score_spans(ttags, pred)
+        scores, by_sentence = score_tagger(tagger, test)
         config["held_out"] = {"data": "test: the last sixth of NewsFANE's sentences", "matching": "exact span",
-                              "scores": scores}
-        log(format_scores(scores))
+                              "articles": f"blocks of {ARTICLE_SENTENCES} consecutive sentences",
+                              "scores": scores, "scores_without_propagation": by_sentence}
+        log("sentence by sentence:\n" + format_scores(by_sentence))
+        log(f"in articles of {ARTICLE_SENTENCES} sentences (names propagated):\n" + format_scores(scores))
     tagger = EntityTagger.build(outdir, config, gaz, fine_counts(train))
     return tagger
 
@@ -180,7 +183,19 @@ def train_from_folder(data: str | os.PathLike, out: str | os.PathLike, *, seed: 
     return train_tagger(split.train, out, test=split.test, seed=seed, params=params, log=log, data_note=note)
 
 
-if __name__ == "__main__":  # tuning: python -m claimkit.ner_train DATA OUT [dev] [c1=… c2=…]
+if __name__ == "__main__":  # tuning: python -m claimkit.ner_train DATA OUT [dev] [nowiki] [c1=… c2=…]
     extra = {k: float(v) if "." in v else int(v) for k, v in (a.split("=") for a in sys.argv[3:] if "=" in a)}
-    train_from_folder(sys.argv[1], sys.argv[2], dev="dev" in sys.argv[3:], params=extra,
-                      log=lambda m: print(m, flush=True))
+    say = lambda m: print(m, flush=True)  # noqa: E731
+    if "nowiki" in sys.argv[3:]:
+        from .ner_data import AQMAR_DIR, NEWS_FILE, read_aqmar, read_fane
+
+        d = Path(sys.argv[1])
+        news = read_fane(d / NEWS_FILE)
+        cut = len(news) - len(news) // 6
+        dev_cut = cut - cut // 6
+        tr = news[:dev_cut] + read_aqmar(d / AQMAR_DIR)
+        tg = train_tagger(tr, sys.argv[2], test=news[dev_cut:cut], params=extra, log=say)
+    else:
+        tg = train_from_folder(sys.argv[1], sys.argv[2], dev="dev" in sys.argv[3:], params=extra, log=say)
+    art, alone = score_tagger(tg, load_split(sys.argv[1]).test)
+    say("test:\n" + format_scores(alone) + "\n" + format_scores(art))
