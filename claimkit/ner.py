@@ -42,6 +42,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -133,6 +134,7 @@ class EntityTagger:
         self.table = gazetteers.lookup()
         self.fine_typer = FineTyper(fine_counts)
         self._crf = pycrfsuite.Tagger()
+        self._lock = threading.Lock()
         weights = path / WEIGHTS_FILE
         if not weights.is_file():
             raise ModelError(f"{weights}: missing from the tagger folder (train one with `claimkit train-tagger`)")
@@ -219,10 +221,12 @@ class EntityTagger:
         if not forms:
             return []
         folded = [fane_form(f) or f for f in forms]
+        feats = sentence_features(folded, self.table)
         crf = self._crf
-        crf.set(sentence_features(folded, self.table))
-        labels = crf.tag()
-        return [(lab, crf.marginal(lab, i)) for i, lab in enumerate(labels)]
+        with self._lock:  # the crfsuite tagger keeps the current sentence: one thread at a time
+            crf.set(feats)
+            labels = crf.tag()
+            return [(lab, crf.marginal(lab, i)) for i, lab in enumerate(labels)]
 
 
 def weights_digest(path: Path) -> str:

@@ -84,6 +84,8 @@ class Split:
     test: list[NerSentence]
     dev: list[NerSentence]
     train_minus_dev: list[NerSentence]
+    news_train: int = 0         # train starts with this many NewsFANE sentences
+    news_train_minus_dev: int = 0
 
 
 def fane_form(token: str) -> str:
@@ -208,7 +210,7 @@ def load_split(data_dir: str | Path) -> Split:
     dev_cut = len(news_train) - len(news_train) // 6
     rest = read_fane(d / WIKI_FILE) + read_aqmar(d / AQMAR_DIR)
     return Split(train=news_train + rest, test=test, dev=news_train[dev_cut:],
-                 train_minus_dev=news_train[:dev_cut] + rest)
+                 train_minus_dev=news_train[:dev_cut] + rest, news_train=len(news_train), news_train_minus_dev=dev_cut)
 
 
 def bio_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:

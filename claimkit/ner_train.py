@@ -40,7 +40,8 @@ from .ner_features import FEATURES_VERSION, build_gazetteers, fine_keys, jackkni
 #: Sentences per pseudo-article when scoring (FANE has no document boundaries).
 ARTICLE_SENTENCES = 20
 #: CRF settings (chosen on the dev part of the training side).
-DEFAULT_PARAMS = {"c1": 0.08, "c2": 0.01, "max_iterations": 150, "min_freq": 2}
+DEFAULT_PARAMS = {"c1": 0.08, "c2": 0.01, "max_iterations": 150, "min_freq": 2, "news_copies": 1,
+                  "drop_misc": 0}
 
 
 def score_spans(gold: Iterable[Sequence[str]], pred: Iterable[Sequence[str]],
@@ -78,9 +79,12 @@ def format_scores(scores: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def _prepare(sents: Sequence[NerSentence]) -> tuple[list[list[str]], list[list[str]]]:
+def _prepare(sents: Sequence[NerSentence], drop_misc: bool = False) -> tuple[list[list[str]], list[list[str]]]:
+    """FANE-style forms and coarse BIO tags (MISC read as O with ``drop_misc``)."""
     forms = [[fane_form(t) or t for t in s.tokens] for s in sents]
     tags = [[coarse_tag(t) for t in s.tags] for s in sents]
+    if drop_misc:
+        tags = [["O" if t.endswith("-MISC") else t for t in ts] for ts in tags]
     return forms, tags
 
 
@@ -123,9 +127,12 @@ def fine_counts(sents: Sequence[NerSentence]) -> dict[str, dict[str, dict[str, i
 
 
 def train_tagger(train: Sequence[NerSentence], out: str | os.PathLike, *, test: Sequence[NerSentence] = (),
-                 seed: int = 0, params: dict | None = None, data_note: str = "",
+                 news: int = 0, seed: int = 0, params: dict | None = None, data_note: str = "",
                  log: Callable[[str], None] | None = None) -> "EntityTagger":
-    """Train on ``train``, score on ``test`` (when given), write the tagger folder ``out``, return it loaded."""
+    """Train on ``train``, score on ``test`` (when given), write the tagger folder ``out``, return it loaded.
+
+    The first ``news`` sentences of ``train`` (the news text) are given ``params["news_copies"]`` times
+    to the CRF (the gazetteers still count them once): a weight for the domain claimkit tags."""
     import pycrfsuite
 
     from .ner import TAGGER_FORMAT, WEIGHTS_FILE, EntityTagger, weights_digest
@@ -133,14 +140,16 @@ def train_tagger(train: Sequence[NerSentence], out: str | os.PathLike, *, test: 
     p = {**DEFAULT_PARAMS, **(params or {})}
     log = log or (lambda m: None)
     t0 = time.perf_counter()
-    forms, tags = _prepare(train)
+    forms, tags = _prepare(train, bool(p["drop_misc"]))
     order = list(range(len(forms)))
     random.Random(seed).shuffle(order)
     fold_of = {i: n for n, i in enumerate(order)}
     tables = jackknife([forms[i] for i in order], [tags[i] for i in order])
     trainer = pycrfsuite.Trainer(verbose=False)
     for i in range(len(forms)):
-        trainer.append(sentence_features(forms[i], tables[fold_of[i]]), tags[i])
+        feats = sentence_features(forms[i], tables[fold_of[i]])
+        for _ in range(p["news_copies"] if i < news else 1):
+            trainer.append(feats, tags[i])
     log(f"features of {len(forms)} sentences in {time.perf_counter() - t0:.0f} s")
     trainer.select("lbfgs", "crf1d")
     trainer.set_params({"c1": p["c1"], "c2": p["c2"], "max_iterations": p["max_iterations"],
@@ -176,26 +185,19 @@ def train_from_folder(data: str | os.PathLike, out: str | os.PathLike, *, seed: 
     train without the dev part and score on it, for tuning)."""
     split: Split = load_split(data)
     if dev:
-        return train_tagger(split.train_minus_dev, out, test=split.dev, seed=seed, params=params, log=log,
+        return train_tagger(split.train_minus_dev, out, test=split.dev, news=split.news_train_minus_dev, seed=seed,
+                            params=params, log=log,
                             data_note="train minus dev of the fixed split; scored on dev")
     note = ("fixed split of the NER data: train = NewsFANE minus its last sixth + WikiFANE + AQMAR; "
             "test = the last sixth of NewsFANE's sentences")
-    return train_tagger(split.train, out, test=split.test, seed=seed, params=params, log=log, data_note=note)
+    return train_tagger(split.train, out, test=split.test, news=split.news_train, seed=seed, params=params, log=log,
+                        data_note=note)
 
 
-if __name__ == "__main__":  # tuning: python -m claimkit.ner_train DATA OUT [dev] [nowiki] [c1=… c2=…]
+if __name__ == "__main__":  # tuning: python -m claimkit.ner_train DATA OUT [dev] [c1=0.05 news_copies=2 …]
     extra = {k: float(v) if "." in v else int(v) for k, v in (a.split("=") for a in sys.argv[3:] if "=" in a)}
-    say = lambda m: print(m, flush=True)  # noqa: E731
-    if "nowiki" in sys.argv[3:]:
-        from .ner_data import AQMAR_DIR, NEWS_FILE, read_aqmar, read_fane
-
-        d = Path(sys.argv[1])
-        news = read_fane(d / NEWS_FILE)
-        cut = len(news) - len(news) // 6
-        dev_cut = cut - cut // 6
-        tr = news[:dev_cut] + read_aqmar(d / AQMAR_DIR)
-        tg = train_tagger(tr, sys.argv[2], test=news[dev_cut:cut], params=extra, log=say)
-    else:
-        tg = train_from_folder(sys.argv[1], sys.argv[2], dev="dev" in sys.argv[3:], params=extra, log=say)
-    art, alone = score_tagger(tg, load_split(sys.argv[1]).test)
-    say("test:\n" + format_scores(alone) + "\n" + format_scores(art))
+    tuned = train_from_folder(sys.argv[1], sys.argv[2], dev="dev" in sys.argv[3:], params=extra,
+                              log=lambda m: print(m, flush=True))
+    if "dev" in sys.argv[3:]:
+        in_articles, alone = score_tagger(tuned, load_split(sys.argv[1]).test)
+        print("test:\n" + format_scores(alone) + "\n" + format_scores(in_articles))
