@@ -1,7 +1,7 @@
 """Arabic named entities (persons, organisations, places) in a parsed article.
 
-What: :class:`EntityTagger`, a trained CRF tagger of PER / ORG / LOC / MISC entities over
-claimkit's tokens, and :func:`tag_parsed`, which finds the entities of a
+What: :class:`EntityTagger`, a trained CRF tagger of PER / ORG / LOC entities over claimkit's
+tokens (MISC too when trained with it; the shipped tagger reads MISC as O), and :func:`tag_parsed`, which finds the entities of a
 :class:`~claimkit.treebank.ParsedDoc` as :class:`EntitySpan` objects (first/last word,
 original offsets, coarse and fine type, confidence) and marks every word with its BIO
 label (``Word.ner``) and that label's probability (``Word.ner_p``).
