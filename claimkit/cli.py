@@ -483,8 +483,11 @@ def cmd_train_tagger(args: argparse.Namespace) -> int:
     _check_out_folder(out)
     t0 = time.perf_counter()
     tagger = train_from_folder(args.data, out, seed=args.seed, log=lambda m: print(m, file=sys.stderr, flush=True))
-    print(f"held-out scores (exact spans, {tagger.config['held_out']['data']}):")
-    print(format_scores(tagger.config["held_out"]["scores"]))
+    held = tagger.config["held_out"]
+    print(f"held-out scores (exact spans; {held['data']}), sentence by sentence:")
+    print(format_scores(held["scores_without_propagation"]))
+    print(f"as articles ({held['articles']}; a confident person's name propagated through the article):")
+    print(format_scores(held["scores"]))
     print(f"trained in {time.perf_counter() - t0:.0f} s; tagger written to {out}")
     return 0
 

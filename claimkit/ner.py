@@ -1,7 +1,7 @@
 """Arabic named entities (persons, organisations, places) in a parsed article.
 
-What: :class:`EntityTagger`, a trained CRF tagger of PER / ORG / LOC / MISC entities over
-claimkit's tokens, and :func:`tag_parsed`, which finds the entities of a
+What: :class:`EntityTagger`, a trained CRF tagger of PER / ORG / LOC entities over claimkit's
+tokens (MISC too when trained with it; the shipped tagger reads MISC as O), and :func:`tag_parsed`, which finds the entities of a
 :class:`~claimkit.treebank.ParsedDoc` as :class:`EntitySpan` objects (first/last word,
 original offsets, coarse and fine type, confidence) and marks every word with its BIO
 label (``Word.ner``) and that label's probability (``Word.ner_p``).
@@ -16,10 +16,14 @@ folded FANE-style (:func:`claimkit.ner_data.fane_form`), is tagged by python-crf
 with the features of :mod:`claimkit.ner_features`. Each entity is projected back onto
 words: from the first token's first word, skipping one-letter proclitic words (ل ب ك و ف),
 to the last token's last word, skipping trailing pronoun enclitics. A name the clitic
-splitter broke (سيرغي → س + يرغي) is one token, so the entity covers the word as written.
-The fine class (``Politician``, ``Media``…) comes from a naive Bayes table over the
-entity's word stems and the word before it (:class:`FineTyper`), among the fine classes of
-the predicted coarse type.
+splitter broke (سيرغي → س + يرغي, لافروف → ل + افروف) is one token, so the entity covers
+the word as written; a proclitic is kept when the whole form is a known name and the rest
+is not (لافروف), and cut off when the rest is a known name (لروسيا → روسيا), even when the
+parser left it attached. A second pass over the article (:func:`propagate_names`) tags
+again, as a person, a word of a person's name found with confidence elsewhere in the
+article (قال جنبلاط after وليد جنبلاط). The fine class (``Politician``, ``Media``…) comes
+from a naive Bayes table over the entity's word stems and the three words before it
+(:class:`FineTyper`), among the fine classes of the predicted coarse type.
 
 A tagger folder holds ``config.json`` (format, version, feature version, labels, training
 data and their licence, held-out scores), ``tagger.crfsuite`` (the CRF weights),
@@ -29,7 +33,8 @@ NER processor can be used instead: :class:`~claimkit.treebank.StanzaBuilder` rea
 labels, and :func:`ensure_entities` then keeps them.
 
 Not handled: nested entities; entities across sentence boundaries; the fine class of an
-entity read from Stanza's NER (left "").
+entity read from Stanza's NER (left ""); entities are not written to the CoNLL-U parse cache
+(a cached parse is tagged again, in milliseconds).
 """
 from __future__ import annotations
 
@@ -37,14 +42,15 @@ import hashlib
 import json
 import math
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .model import ModelError
-from .ner_data import coarse_type, fane_form
-from .ner_features import FEATURES_VERSION, Gazetteers, fine_keys, sentence_features
+from .ner_data import bio_spans, fane_form
+from .ner_features import FEATURES_VERSION, Gazetteers, fine_keys, key, sentence_features
 from .normalize import normalize_for_match
 
 if TYPE_CHECKING:
@@ -61,6 +67,8 @@ DEFAULT_TAGGER_DIR = Path(__file__).resolve().parent / "models" / "tagger"
 #: One-letter proclitic words left out of an entity (لروسيا → the entity is روسيا).
 PROCLITIC_WORDS = frozenset("لبكوف")
 CONJUNCTION_WORDS = frozenset("وف")
+#: A person's name must have this mean score to be propagated through the article.
+PROPAGATE_MIN_SCORE = 0.7
 #: Stanza's entity types → claimkit's.
 STANZA_TYPES = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "MISC": "MISC"}
 
@@ -126,6 +134,7 @@ class EntityTagger:
         self.table = gazetteers.lookup()
         self.fine_typer = FineTyper(fine_counts)
         self._crf = pycrfsuite.Tagger()
+        self._lock = threading.Lock()
         weights = path / WEIGHTS_FILE
         if not weights.is_file():
             raise ModelError(f"{weights}: missing from the tagger folder (train one with `claimkit train-tagger`)")
@@ -202,15 +211,22 @@ class EntityTagger:
         return tagger
 
     # -- tagging ----------------------------------------------------------------------------
+    def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[tuple[str, float]]]:
+        """:meth:`tag_forms` of each sentence of an article, then :func:`propagate_names` across it."""
+        labels = [self.tag_forms(s) for s in sentences]
+        return propagate_names(sentences, labels, self.gazetteers.common)
+
     def tag_forms(self, forms: Sequence[str]) -> list[tuple[str, float]]:
         """BIO labels (coarse types) and their marginal probabilities for a sentence of token forms."""
         if not forms:
             return []
         folded = [fane_form(f) or f for f in forms]
+        feats = sentence_features(folded, self.table)
         crf = self._crf
-        crf.set(sentence_features(folded, self.table))
-        labels = crf.tag()
-        return [(lab, crf.marginal(lab, i)) for i, lab in enumerate(labels)]
+        with self._lock:  # the crfsuite tagger keeps the current sentence: one thread at a time
+            crf.set(feats)
+            labels = crf.tag()
+            return [(lab, crf.marginal(lab, i)) for i, lab in enumerate(labels)]
 
 
 def weights_digest(path: Path) -> str:
@@ -222,8 +238,40 @@ def weights_digest(path: Path) -> str:
 
 
 def tag_forms_batch(tagger: EntityTagger, sentences: Sequence[Sequence[str]]) -> list[list[tuple[str, float]]]:
-    """:meth:`EntityTagger.tag_forms` of each sentence."""
+    """:meth:`EntityTagger.tag_forms` of each sentence (no propagation across sentences)."""
     return [tagger.tag_forms(s) for s in sentences]
+
+
+def propagate_names(forms: Sequence[Sequence[str]], labels: list[list[tuple[str, float]]],
+                    common: frozenset[str], min_score: float = PROPAGATE_MIN_SCORE) -> list[list[tuple[str, float]]]:
+    """Second pass over an article: a word of a person's name tagged with confidence somewhere
+    (جنبلاط in "وليد جنبلاط") makes the same word a person wherever the CRF left it O (قال جنبلاط).
+    Words common outside names in the training data (``common``) and one- or two-letter words are
+    never propagated. A propagated word gets the mean score of the names that gave it."""
+    found: dict[str, list[float]] = {}
+    for fs, labs in zip(forms, labels):
+        for typ, a, b in bio_spans([lab for lab, _ in labs]):
+            score = sum(p for _, p in labs[a:b + 1]) / (b - a + 1)
+            if typ != "PER" or score < min_score:
+                continue
+            for f in fs[a:b + 1]:
+                k = key(fane_form(f))
+                if len(k) >= 3 and k not in common:
+                    found.setdefault(k, []).append(score)
+    if not found:
+        return labels
+    out = []
+    for fs, labs in zip(forms, labels):
+        new = list(labs)
+        for j, f in enumerate(fs):
+            if new[j][0] != "O":
+                continue
+            scores = found.get(key(fane_form(f)))
+            if scores:
+                cont = j > 0 and new[j - 1][0][2:] == "PER"
+                new[j] = ("I-PER" if cont else "B-PER", round(sum(scores) / len(scores), 4))
+        out.append(new)
+    return out
 
 
 def _write_json(path: Path, data: Any, compact: bool = True) -> None:
@@ -323,35 +371,31 @@ def _known_after_proclitic(tagger: EntityTagger, form: str, typ: str) -> bool:
     return f"g={typ}" in tagger.table.get(normalize_for_match(form[1:]), ())
 
 
-def tag_sentence(sent: "Sent", text: str, tagger: EntityTagger) -> list[EntitySpan]:
-    """Tag one sentence: set ``ner``/``ner_p`` on its words and return its entities."""
+def _project(sent: "Sent", text: str, toks: list[list[int]], forms: list[str],
+             labels: Sequence[tuple[str, float]], tagger: EntityTagger,
+             inner: frozenset[str] = frozenset()) -> list[EntitySpan]:
+    """Set ``ner``/``ner_p`` on a sentence's words from its tokens' labels and return its entities.
+    ``inner``: normalised forms seen inside a name of the article (لافروف in سيرغي لافروف), whose
+    first letter is part of the name wherever they start one."""
     ws = sent.words
-    toks = _tokens(sent)
-    forms = [token_form(sent, text, t) for t in toks]
-    labels = tagger.tag_forms(forms)
-    for w in ws:
-        w.ner, w.ner_p = "O", 0.0
     for t, (lab, p) in zip(toks, labels):
-        if lab == "O":
-            for i in t:
-                ws[i].ner_p = p
+        for i in t:
+            # a word left out of its token's entity (a proclitic) gets the token's chance of not being in it
+            ws[i].ner, ws[i].ner_p = "O", (p if lab == "O" else 1.0 - p)
     out: list[EntitySpan] = []
-    crf_spans = _bio_spans([lab for lab, _ in labels])
     folded = [fane_form(f) for f in forms]
-    for typ, a, b in crf_spans:
-        known = _known_as_written(tagger, folded[a], typ)
+    for typ, a, b in bio_spans([lab for lab, _ in labels]):
+        in_name = normalize_for_match(folded[a]) in inner
+        known = in_name or _known_as_written(tagger, folded[a], typ)
         first, last = _span_words(sent, toks, a, b, known)
         score = sum(p for _, p in labels[a:b + 1]) / (b - a + 1)
         for ti in range(a, b + 1):
-            p = labels[ti][1]
             for i in toks[ti]:
                 if first <= i <= last:
                     ws[i].ner = ("B-" if i == first else "I-") + typ
-                    ws[i].ner_p = p
-                else:
-                    ws[i].ner_p = tagger._crf.marginal("O", ti) if "O" in tagger.labels else 0.0
+                    ws[i].ner_p = labels[ti][1]
         start, end = ws[first].start, ws[last].end
-        if len(toks[a]) == 1 and _known_after_proclitic(tagger, folded[a], typ) \
+        if len(toks[a]) == 1 and not in_name and _known_after_proclitic(tagger, folded[a], typ) \
                 and text[start:start + 1] == forms[a][:1]:
             start += 1  # a proclitic the parser left attached (لروسيا): the entity is روسيا
         fine = tagger.fine_typer.fine(typ, folded, a, b)
@@ -360,21 +404,21 @@ def tag_sentence(sent: "Sent", text: str, tagger: EntityTagger) -> list[EntitySp
     return out
 
 
-def _bio_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    from .ner_train import spans
-
-    return spans(tags)
-
-
 def tag_parsed(parsed: "ParsedDoc", tagger: EntityTagger | None = None) -> list[EntitySpan]:
     """The entities of a parsed article (also stored as ``parsed.entities``, and as BIO labels on its
     words). A document already tagged is returned as is."""
     if parsed.entities is not None:
         return parsed.entities
     tagger = tagger or load_tagger()
+    text = parsed.text
+    toks = [_tokens(s) for s in parsed.sents]
+    forms = [[token_form(s, text, t) for t in ts] for s, ts in zip(parsed.sents, toks)]
+    labels = tagger.tag_document(forms)
+    inner = frozenset(normalize_for_match(fane_form(fs[i])) for fs, labs in zip(forms, labels)
+                      for _, a, b in bio_spans([lab for lab, _ in labs]) for i in range(a + 1, b + 1))
     ents: list[EntitySpan] = []
-    for sent in parsed.sents:
-        ents.extend(tag_sentence(sent, parsed.text, tagger))
+    for sent, ts, fs, labs in zip(parsed.sents, toks, forms, labels):
+        ents.extend(_project(sent, text, ts, fs, labs, tagger, inner))
     parsed.entities = ents
     return ents
 
@@ -390,7 +434,7 @@ def ensure_entities(parsed: "ParsedDoc") -> "ParsedDoc":
 def entities_from_words(sent: "Sent", text: str) -> list[EntitySpan]:
     """Entity spans of a sentence whose words already carry BIO labels (``Word.ner``)."""
     out = []
-    for typ, a, b in _bio_spans([w.ner for w in sent.words]):
+    for typ, a, b in bio_spans([w.ner for w in sent.words]):
         ws = sent.words[a:b + 1]
         start, end = ws[0].start, ws[-1].end
         score = sum(w.ner_p for w in ws) / len(ws)
@@ -409,7 +453,7 @@ def tag_stanza_document(doc: Any, tagger: EntityTagger | None = None) -> Any:
     """Set ``token.ner`` (BIOES, as Stanza's NER does) on every token of a Stanza ``Document`` and build
     ``doc.ents``; returns ``doc``."""
     tagger = tagger or load_tagger()
-    labels: list[str] = []
+    sentences = []
     for s in doc.sentences:
         forms = []
         for tok in s.tokens:
@@ -418,8 +462,10 @@ def tag_stanza_document(doc: Any, tagger: EntityTagger | None = None) -> Any:
             if len(words) > 1 and words[0] in CONJUNCTION_WORDS and form[:1] == words[0]:
                 form = form[1:]
             forms.append(form)
-        tags = [lab for lab, _ in tagger.tag_forms(forms)]
-        labels.extend(_to_bioes(tags))
+        sentences.append(forms)
+    labels: list[str] = []
+    for labs in tagger.tag_document(sentences):
+        labels.extend(_to_bioes([lab for lab, _ in labs]))
     doc.set(["ner"], labels, to_token=True)
     doc.build_ents()
     return doc
@@ -427,7 +473,7 @@ def tag_stanza_document(doc: Any, tagger: EntityTagger | None = None) -> Any:
 
 def _to_bioes(tags: Sequence[str]) -> list[str]:
     out = ["O"] * len(tags)
-    for typ, a, b in _bio_spans(tags):
+    for typ, a, b in bio_spans(tags):
         if a == b:
             out[a] = "S-" + typ
         else:

@@ -38,6 +38,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .errors import InputFileError
 
@@ -85,6 +86,8 @@ class Split:
     test: list[NerSentence]
     dev: list[NerSentence]
     train_minus_dev: list[NerSentence]
+    news_train: int = 0         # train starts with this many NewsFANE sentences
+    news_train_minus_dev: int = 0
 
 
 def fane_form(token: str) -> str:
@@ -209,4 +212,17 @@ def load_split(data_dir: str | Path) -> Split:
     dev_cut = len(news_train) - len(news_train) // 6
     rest = read_fane(d / WIKI_FILE) + read_aqmar(d / AQMAR_DIR)
     return Split(train=news_train + rest, test=test, dev=news_train[dev_cut:],
-                 train_minus_dev=news_train[:dev_cut] + rest)
+                 train_minus_dev=news_train[:dev_cut] + rest, news_train=len(news_train), news_train_minus_dev=dev_cut)
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Entities of a BIO tag sequence as (type, first, last) token indices."""
+    out: list[tuple[str, int, int]] = []
+    cur: list | None = None
+    for i, t in enumerate(list(tags) + ["O"]):
+        if cur and not (t.startswith("I-") and t[2:] == cur[0]):
+            out.append((cur[0], cur[1], i - 1))
+            cur = None
+        if t.startswith("B-") or (t.startswith("I-") and cur is None):
+            cur = [t[2:], i]
+    return out

@@ -18,8 +18,10 @@ gazetteer hits for the token and its neighbours:
 * ``name`` lists (PER / ORG / LOC): word stems seen mostly inside entities of that type in
   the training split (at least :data:`MIN_COUNT` times, in at least half of their uses);
 * ``trigger`` lists: words seen often right before an entity of a type (قال, الرئيس…);
-* title nouns (``data/source_nouns.tsv``) and country names and nisba adjectives
-  (``data/countries.tsv``), which claimkit already keeps.
+* title nouns (``data/source_nouns.tsv``), country names and nisba adjectives
+  (``data/countries.tsv``) and the forms of the reporting verbs of ``data/cues.tsv`` (a name
+  often follows قال, and a verb is never part of it), which claimkit already keeps; title,
+  reporting-verb and trigger hits are also seen three tokens away.
 
 Training builds the name and trigger lists from the training split only, with each fold
 of the data seeing lists made from the other folds (:func:`jackknife`), so the CRF learns
@@ -34,23 +36,27 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from .normalize import normalize_for_match
 
 #: Bump when the features change: a tagger trained on other features is refused.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 MIN_COUNT = 2
+MIN_COMMON = 3
 TRIGGER_MIN_COUNT = 5
 TRIGGER_MIN_SHARE = 0.3
 GAZ_TYPES = ("PER", "ORG", "LOC")
+#: Hits also seen three tokens away (a title noun three words before a name).
+WIDE_HITS = frozenset({"title", "cue", "tr=PER", "tr=ORG", "tr=LOC"})
 
 LATIN_RE = re.compile(r"[A-Za-z]")
 DIGIT_RE = re.compile(r"\d")
 PUNCT_ONLY_RE = re.compile(r"^[^\w]+$")
 QUOTE_CHARS = frozenset("\"«»“”'")
-#: Clitic prefixes stripped before the stem: conjunction, then preposition + article or article.
-PREFIX_RE = re.compile(r"^(?:[وف](?=..{2}))?(?:(?:[بلك]?ال|لل)(?=..)|[بلك](?=...))?")
+#: Clitic prefixes stripped before the stem: a conjunction before an article (FANE splits و off
+#: otherwise, and وزير is no و + زير), then preposition + article, article, or a lone preposition.
+PREFIX_RE = re.compile(r"^(?:[وف](?=[بلك]?ال..|لل..))?(?:(?:[بلك]?ال|لل)(?=..)|[بلك](?=...))?")
 PRONOUN_SUFFIX_RE = re.compile(r"(?<=...)(هما|هم|ها|كم|نا|ه)$")
 
 
@@ -62,6 +68,15 @@ def stem(form: str) -> str:
 def key(form: str) -> str:
     """The gazetteer key of a form: its stem, with hamza and ta marbuta folded."""
     return normalize_for_match(stem(form))
+
+
+@lru_cache(maxsize=1)
+def _cue_forms() -> frozenset[str]:
+    """Written forms (normalised) of claimkit's reporting verbs and participles (قال، يؤكد، مشيرا…)."""
+    from .lexicon import load
+
+    lex = load()
+    return frozenset(lex.verb_forms) | frozenset(lex.participles)
 
 
 @lru_cache(maxsize=1)
@@ -92,15 +107,18 @@ class Gazetteers:
 
     names: dict[str, frozenset[str]] = field(default_factory=dict)
     triggers: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: keys seen at least :data:`MIN_COMMON` times, mostly outside entities (never propagated as names)
+    common: frozenset[str] = frozenset()
 
-    def to_json(self) -> dict[str, dict[str, list[str]]]:
+    def to_json(self) -> dict[str, Any]:
         return {"names": {t: sorted(v) for t, v in sorted(self.names.items())},
-                "triggers": {t: sorted(v) for t, v in sorted(self.triggers.items())}}
+                "triggers": {t: sorted(v) for t, v in sorted(self.triggers.items())},
+                "common": sorted(self.common)}
 
     @classmethod
     def from_json(cls, d: dict) -> "Gazetteers":
         return cls({t: frozenset(v) for t, v in d["names"].items()},
-                   {t: frozenset(v) for t, v in d["triggers"].items()})
+                   {t: frozenset(v) for t, v in d["triggers"].items()}, frozenset(d["common"]))
 
     def lookup(self) -> dict[str, tuple[str, ...]]:
         """One table key → gazetteer features, for fast lookup while tagging."""
@@ -117,6 +135,7 @@ class Gazetteers:
 def build_gazetteers(forms: Iterable[Sequence[str]], tags: Iterable[Sequence[str]]) -> Gazetteers:
     """Name and trigger lists from FANE-style forms and their coarse BIO tags."""
     total: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
     typed: dict[str, Counter[str]] = {t: Counter() for t in GAZ_TYPES}
     before: Counter[str] = Counter()
     before_typed: dict[str, Counter[str]] = {t: Counter() for t in GAZ_TYPES}
@@ -124,6 +143,8 @@ def build_gazetteers(forms: Iterable[Sequence[str]], tags: Iterable[Sequence[str
         keys = [key(f) for f in fs]
         for i, (k, t) in enumerate(zip(keys, ts)):
             whole = normalize_for_match(fs[i])
+            if t == "O":
+                outside[k] += 1
             for kk in {k, whole}:  # the stem and the whole form (لافروف is a name, not ل + افروف)
                 total[kk] += 1
                 if t[2:] in typed:
@@ -138,7 +159,8 @@ def build_gazetteers(forms: Iterable[Sequence[str]], tags: Iterable[Sequence[str
     triggers = {t: frozenset(k for k, n in c.items()
                              if n >= TRIGGER_MIN_COUNT and n >= TRIGGER_MIN_SHARE * before[k])
                 for t, c in before_typed.items()}
-    return Gazetteers(names, triggers)
+    common = frozenset(k for k, n in total.items() if n >= MIN_COMMON and outside[k] * 2 > n)
+    return Gazetteers(names, triggers, common)
 
 
 def _length(n: int) -> str:
@@ -169,13 +191,17 @@ def _token_info(form: str, table: dict[str, tuple[str, ...]]) -> tuple[str, str,
         shape.append("quo" if form[0] in QUOTE_CHARS else "pun")
     if "ال" in form[:4] and form != s:
         shape.append("al")
-    hits = list(table.get(normalize_for_match(form)) or table.get(k, ()))
-    if k in titles:
+    whole = normalize_for_match(form)
+    hits = list(table.get(whole) or table.get(k, ()))
+    if k in titles or whole in titles:
         hits.append("title")
-    if k in places:
+    if k in places or whole in places:
         hits.append("place")
-    if normalize_for_match(form) in nisbas or k in nisbas:
+    if whole in nisbas or k in nisbas:
         hits.append("nisba")
+    cues = _cue_forms()
+    if whole in cues or (whole[:1] in "وف" and whole[1:] in cues):
+        hits.append("cue")
     own.extend(shape)
     own.extend(hits)
     return form, s, tuple(own), tuple(shape + hits)
@@ -206,6 +232,9 @@ def sentence_features(forms: Sequence[str], table: dict[str, tuple[str, ...]]) -
             feats.append(f"bg-={info[i - 1][1]}|{s}")
         if i + 1 < n:
             feats.append(f"bg+={s}|{info[i + 1][1]}")
+        for d in (-3, 3):
+            if 0 <= i + d < n:
+                feats.extend(f"{d}:{h}" for h in info[i + d][3] if h in WIDE_HITS)
         out.append(feats)
     return out
 
