@@ -38,6 +38,9 @@ import types
 from collections import OrderedDict
 from typing import Any
 
+#: Version of the fast path, part of the parse-cache key (bump when its output can change).
+FAST_VERSION = 1
+
 #: Stanza pipeline options of the fast parse (batch sizes; the models are the same).
 FAST_OPTIONS: dict[str, Any] = {"tokenize_batch_size": 128, "mwt_batch_size": 1000, "lemma_batch_size": 1000}
 

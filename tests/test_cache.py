@@ -45,9 +45,9 @@ def parse_spy(monkeypatch):
     calls = []
     real = parsing.parse_many
 
-    def spy(texts, stanza_dir=None):
+    def spy(texts, stanza_dir=None, exact=None):
         calls.extend(texts)
-        return real(texts, stanza_dir)
+        return real(texts, stanza_dir, exact)
 
     monkeypatch.setattr(parsing, "parse_many", spy)
     return calls
