@@ -39,6 +39,28 @@ def test_tree_decoding_matches_stanza():
         assert np.array_equal(scores, before)                 # the caller's scores are left alone
 
 
+def test_confident_scores_take_the_greedy_tree_and_match_stanza():
+    """Scores peaked on one single-rooted tree (a confident parser) give that tree, as Stanza's search does."""
+    from stanza.models.common.chuliu_edmonds import chuliu_edmonds_one_root
+
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        n = int(rng.integers(3, 45))
+        heads = [0, 0] + [int(rng.integers(1, i)) for i in range(2, n)]   # word 1 on the root, others earlier
+        order = rng.permutation(n - 1) + 1                                 # renumber the words at random
+        relabel = np.zeros(n, dtype=int)
+        relabel[1:] = order
+        tree = np.zeros(n, dtype=int)
+        for dep in range(1, n):
+            tree[relabel[dep]] = relabel[heads[dep]]
+        logits = rng.normal(size=(n, n))
+        logits[np.arange(1, n), tree[1:]] += 10.0 + rng.random(n - 1)
+        scores = (logits - np.log(np.exp(logits).sum(1, keepdims=True))).astype(np.float32)
+        assert mst._greedy_tree(scores) is not None
+        assert np.array_equal(mst.chuliu_edmonds_one_root(scores), chuliu_edmonds_one_root(scores))
+        assert np.array_equal(mst.chuliu_edmonds_one_root(scores), tree)
+
+
 def test_pairwise_bilinear_matches_einsum():
     import torch
     from stanza.models.common.biaffine import PairwiseBilinear
