@@ -270,8 +270,9 @@ def print_stages(parse: dict) -> None:
               "mwt": "dictionary first, each distinct token once, larger batches",
               "pos": "(unchanged)",
               "lemma": "each distinct (word, tag) once, one tolist per decoder step, larger batches",
-              "depparse": "label scores as one matrix product; tree decoding below",
-              "depparse: tree decoding": "cycle search over lists (part of depparse)"}
+              "depparse": "pairwise scores as one matrix product, int8 for the label scorer; decoding below",
+              "depparse: tree decoding": "greedy tree kept when single-rooted, cycle search over lists "
+                                         "(part of depparse)"}
     ref_total = sum(v["reference_cpu_s"] for k, v in parse["stages"].items() if ":" not in k)
     print(f"  where the time goes (CPU seconds per pass over the corpus; {parse['rounds']} passes averaged):")
     for name, v in parse["stages"].items():
