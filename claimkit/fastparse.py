@@ -23,6 +23,9 @@ change below keeps the models and their weights; it removes repeated or idle wor
   dictionary; here each distinct (word, tag) pair is also lemmatised once and remembered;
   the greedy decoder reads each step's predictions with one ``tolist`` instead of one
   ``item()`` per word;
+* **vocabulary look-ups** — the tagger's and the parser's data loaders map each word's
+  characters and each composite tag to ids (and the tagger maps ids back) one Python
+  call at a time; each distinct word and tag is mapped once (:func:`_remember_vocab`);
 * **batch sizes** — larger batches for the two seq2seq models (:data:`FAST_OPTIONS`),
   fewer decoder steps in Python for the same work.
 
@@ -85,6 +88,9 @@ def speed_up(nlp: Any) -> Any:
     anything else is left as Stanza made it.
     """
     procs = nlp.processors
+    for name in ("pos", "depparse"):
+        if name in procs:
+            _remember_vocab(procs[name])
     if "depparse" in procs:
         _speed_up_parser(procs["depparse"])
     if "mwt" in procs:
@@ -92,6 +98,51 @@ def speed_up(nlp: Any) -> Any:
     if "lemma" in procs:
         _speed_up_lemma(procs["lemma"])
     return nlp
+
+
+# --- vocabularies ----------------------------------------------------------------------
+
+def _remember_vocab(proc: Any) -> None:
+    """Remember the tagger's and parser's vocabulary look-ups, which are pure functions.
+
+    Their data loaders map every word's characters, and every word's composite tags
+    (XPOS, features: split on ``|`` and looked up part by part), to ids, and the tagger
+    maps its predicted ids back to strings, one Python call per character or tag. The
+    same characters spell the same words and the same tags recur, so each distinct
+    word's character ids and each distinct tag's ids (and back) are computed once.
+    """
+    from stanza.models.common.vocab import CompositeVocab
+
+    vocab = getattr(proc, "vocab", None)
+    if vocab is None or not hasattr(vocab, "keys"):
+        return
+    for key in vocab.keys():
+        v = vocab[key]
+        if isinstance(v, CompositeVocab):   # XPOS and features (XPOSVocab, FeatureVocab)
+            v.unit2id = _remembered(v.unit2id, copy=True)
+            v.id2unit = _remembered(v.id2unit, copy=False)
+        elif key == "char":
+            v.map = _remembered(v.map, copy=True)
+
+
+def _remembered(fn: Any, *, copy: bool, size: int = MEMO_SIZE) -> Any:
+    """``fn`` with its results kept by argument (lists as tuples); a list result is
+    returned as a fresh copy, so that no caller shares it. Emptied when full."""
+    cache: dict = {}
+
+    def remembered(arg: Any) -> Any:
+        key = tuple(arg) if isinstance(arg, list) else arg
+        try:
+            value = cache[key]
+        except KeyError:
+            if len(cache) >= size:
+                cache.clear()
+            value = cache[key] = fn(arg)
+        except TypeError:       # an unhashable argument: not remembered
+            return fn(arg)
+        return list(value) if copy and isinstance(value, list) else value
+
+    return remembered
 
 
 # --- dependency parser -------------------------------------------------------------------

@@ -101,6 +101,23 @@ def test_memo_is_bounded_and_keeps_the_recent():
     assert list(memo) == ["a", "c"] and memo.get_recent("b") is None
 
 
+def test_remembered_lookups_return_fresh_lists_and_pass_unhashables_through():
+    calls = []
+
+    def parts(unit):
+        calls.append(unit)
+        return list(unit) if isinstance(unit, (str, list)) else [unit]
+
+    f = fastparse._remembered(parts, copy=True, size=2)
+    first = f("ab")
+    first.append("changed")                                   # a caller changing its list ...
+    assert f("ab") == ["a", "b"] and calls == ["ab"]          # ... does not change the remembered one
+    assert f(["x", "y"]) == ["x", "y"] and f(["x", "y"]) == ["x", "y"] and len(calls) == 2   # lists keyed as tuples
+    f("c")                                                    # full: emptied, then filled again
+    assert f("ab") == ["a", "b"] and calls[-1] == "ab"
+    assert f({1}) == [{1}]                                    # unhashable: computed, not remembered
+
+
 def _words(doc) -> list[tuple]:
     """Everything but the relation label of each word (labels come from the int8 scorer)."""
     return [(w.text, w.upos, w.xpos, w.feats, w.lemma, w.head) for s in doc.sentences for w in s.words]
