@@ -180,18 +180,22 @@ def _analyze_conllu_file(path: Path, text_path: Path | None) -> DocResult:
 
 
 def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_dir: str | os.PathLike | None = None,
-              max_chars: int | None = DEFAULT_MAX_CHARS, conllu: bool = False) -> list[DocResult]:
+              max_chars: int | None = DEFAULT_MAX_CHARS, conllu: bool = False,
+              exact_parse: bool | None = None) -> list[DocResult]:
     """Analyse a batch of files with bulk Stanza calls for the cache misses.
 
     The unit of work of :func:`analyze_corpus` (and of each worker process).
     Results are in input order. ``max_chars=None``: no length limit.
+    ``exact_parse``: see :func:`claimkit.pipeline.parse`.
     """
     from .extract import extract
+    from .parsing import exact_parse as resolve_exact
     from .parsing import model_identity, resolve_stanza_dir
     from .pipeline import doc_name, prepare, read_text_file
 
     d = resolve_stanza_dir(stanza_dir)
-    model = model_identity(d)
+    exact = resolve_exact(exact_parse)
+    model = model_identity(d, exact)
     results: list[DocResult] = []
     parsed: dict[int, Any] = {}
     pending: list[tuple[int, Any]] = []  # (position, Prepared) of the cache misses
@@ -214,7 +218,7 @@ def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_
             res.error = _error(exc)
 
     if pending:
-        _parse_pending(pending, results, parsed, d, cache)
+        _parse_pending(pending, results, parsed, d, cache, exact)
 
     for pos, doc in parsed.items():
         res = results[pos]
@@ -229,21 +233,22 @@ def run_batch(paths: Sequence[str | os.PathLike], *, cache: bool = True, stanza_
 
 
 def _parse_pending(pending: list[tuple[int, Any]], results: list[DocResult], parsed: dict[int, Any],
-                   stanza_dir: str, cache: bool) -> None:
+                   stanza_dir: str, cache: bool, exact: bool = False) -> None:
     """Parse the cache misses of a batch (blocks of paragraphs, see :func:`claimkit.pipeline.parse_prepared`);
     isolate a failing text if that fails."""
     from .pipeline import parse_prepared
 
     t0 = time.perf_counter()
     try:
-        groups = [(pending, parse_prepared([prep for _, prep in pending], stanza_dir, cache=cache))]
+        groups = [(pending, parse_prepared([prep for _, prep in pending], stanza_dir, cache=cache,
+                                                exact_parse=exact))]
     except ModelNotFoundError:
         raise
     except Exception:
         groups = []
         for item in pending:  # parse one by one so that only the culprit fails
             try:
-                groups.append(([item], parse_prepared([item[1]], stanza_dir, cache=cache)))
+                groups.append(([item], parse_prepared([item[1]], stanza_dir, cache=cache, exact_parse=exact)))
             except ModelNotFoundError:
                 raise
             except Exception as exc:
@@ -283,7 +288,7 @@ def analyze_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike], *, wo
                    stanza_dir: str | os.PathLike | None = None, progress: bool | None = None,
                    batch_size: int = DEFAULT_BATCH_SIZE, batch_chars: int = DEFAULT_BATCH_CHARS,
                    max_chars: int | None = DEFAULT_MAX_CHARS, conllu: bool = False,
-                   threads: int | None = None) -> Iterator[DocResult]:
+                   threads: int | None = None, exact_parse: bool | None = None) -> Iterator[DocResult]:
     """Analyse many files; yields one :class:`DocResult` per file, in input order.
 
     ``paths``: files, folders and glob patterns (see :func:`expand_paths`).
@@ -295,10 +300,15 @@ def analyze_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike], *, wo
     ``max_chars``: longer files are skipped with ``TextTooLongError`` (None: no limit).
     ``threads``: PyTorch threads per process (default: the cores divided among the workers,
     or :func:`claimkit.parsing.default_threads` with one worker).
+    ``exact_parse``: Stanza's pipeline as it comes instead of the fast path (see
+    :func:`claimkit.pipeline.parse`; None: :func:`claimkit.parsing.exact_parse`).
 
         >>> for r in analyze_corpus("articles/"):         # doctest: +SKIP
         ...     if r.ok: print(r.doc, len(r.analysis))
     """
+    from .parsing import exact_parse as resolve_exact
+
+    exact = resolve_exact(exact_parse)  # decided here, so that worker processes follow this one
     files = expand_paths(paths, conllu=conllu)
     bar = _progress_bar(len(files), progress)
     try:
@@ -308,19 +318,22 @@ def analyze_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike], *, wo
 
                 set_threads(threads)
             for batch in _batches(files, batch_size, batch_chars):
-                for r in run_batch(batch, cache=cache, stanza_dir=stanza_dir, max_chars=max_chars, conllu=conllu):
+                for r in run_batch(batch, cache=cache, stanza_dir=stanza_dir, max_chars=max_chars, conllu=conllu,
+                                   exact_parse=exact):
                     _tick(bar, r)
                     yield r
         else:
             yield from _parallel(files, workers, bar, cache=cache, stanza_dir=stanza_dir, batch_size=batch_size,
-                                 batch_chars=batch_chars, max_chars=max_chars, conllu=conllu, threads=threads)
+                                 batch_chars=batch_chars, max_chars=max_chars, conllu=conllu, threads=threads,
+                                 exact_parse=exact)
     finally:
         if bar is not None:
             bar.close()
 
 
 def _parallel(files: list[Path], workers: int, bar: Any, *, cache: bool, stanza_dir: Any, batch_size: int,
-              batch_chars: int, max_chars: int | None, conllu: bool, threads: int | None = None) -> Iterator[DocResult]:
+              batch_chars: int, max_chars: int | None, conllu: bool, threads: int | None = None,
+              exact_parse: bool = False) -> Iterator[DocResult]:
     """Run batches in ``workers`` spawned processes, at most two batches per worker in flight."""
     import multiprocessing
     from collections import deque
@@ -335,7 +348,7 @@ def _parallel(files: list[Path], workers: int, bar: Any, *, cache: bool, stanza_
     try:
         for batch in batches:
             inflight.append(pool.submit(run_batch, [str(p) for p in batch], cache=cache, stanza_dir=sdir,
-                                        max_chars=max_chars, conllu=conllu))
+                                        max_chars=max_chars, conllu=conllu, exact_parse=exact_parse))
             if len(inflight) >= 2 * workers:
                 for r in inflight.popleft().result():
                     _tick(bar, r)

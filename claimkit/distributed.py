@@ -296,7 +296,7 @@ def _write_partition(records: list[dict[str, Any]], out: str, name: str) -> None
 
 def analyze_partition(index: int, paths: Sequence[str], out: str, *, sub: int | None = None, cache: bool = True,
                       stanza_dir: str | None = None, max_chars: int | None = DEFAULT_MAX_CHARS,
-                      conllu: bool = False) -> list[tuple[DocResult, int]]:
+                      conllu: bool = False, exact_parse: bool | None = None) -> list[tuple[DocResult, int]]:
     """The task for batch ``index``: analyse ``paths``, write their records to ``out``
     (``part-INDEX.parquet``, or ``part-INDEX-SUB.parquet`` for document ``sub`` of a batch
     retried one document at a time).
@@ -304,7 +304,8 @@ def analyze_partition(index: int, paths: Sequence[str], out: str, *, sub: int | 
     Returns, per document and in input order, its :class:`DocResult` without the analysis
     (the records are in the file) and its number of claims.
     """
-    results = _run(list(paths), cache=cache, stanza_dir=stanza_dir, max_chars=max_chars, conllu=conllu)
+    results = _run(list(paths), cache=cache, stanza_dir=stanza_dir, max_chars=max_chars, conllu=conllu,
+                   exact_parse=exact_parse)
     _write_partition([rec for r in results for rec in r.records()], out, _part_name(index, sub))
     rows = []
     for r in results:
@@ -541,16 +542,19 @@ def _run_batches(client: "Client", batches: list[list[str]], given: list[str], o
     """Run every batch on the cluster, partitions written to ``target``; the results in input order."""
     from distributed import as_completed
 
+    from .parsing import exact_parse
+
+    exact = exact_parse()  # this process's choice, passed on: workers do not share its settings
     sdir = os.fspath(stanza_dir) if stanza_dir is not None else None
     client.register_plugin(WorkerSetup(threads=threads, stanza_dir=sdir))
     keys = [f"claimkit-batch-{i:06d}-{run_id}" for i in range(len(batches))]
     futures = client.map(analyze_partition, range(len(batches)), batches, key=keys, retries=retries, out=target,
-                         cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu)
+                         cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu, exact_parse=exact)
     position: dict[str, tuple[int, int | None]] = {f.key: (i, None) for i, f in enumerate(futures)}
     # results by batch; a batch split into single documents collects them by document
     rows: list[list[tuple[DocResult, int]] | None] = [None] * len(batches)
     split: dict[int, list[list[tuple[DocResult, int]] | None]] = {}
-    options = dict(out=target, cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu)
+    options = dict(out=target, cache=cache, stanza_dir=sdir, max_chars=max_chars, conllu=conllu, exact_parse=exact)
     live = list(futures)
     try:
         _show_progress(futures, progress)

@@ -68,17 +68,20 @@ def finish(prep: Prepared, stanza_doc: Any, *, cache: bool = True) -> ParsedDoc:
 
 
 def parse_prepared(preps: list[Prepared], stanza_dir: str | os.PathLike | None = None, *, cache: bool = True,
-                   block_chars: int = BLOCK_CHARS) -> list[ParsedDoc]:
+                   block_chars: int = BLOCK_CHARS, exact_parse: bool | None = None) -> list[ParsedDoc]:
     """Parse prepared articles with Stanza in blocks of paragraphs and cache each parse.
 
     Each block's Stanza ``Document`` is turned into claimkit's structures at once and
     dropped, so peak memory depends on ``block_chars``, not on the articles' length
-    (see :func:`claimkit.parsing.parse_blocks`).
+    (see :func:`claimkit.parsing.parse_blocks`). ``exact_parse``: Stanza's pipeline as it comes
+    instead of the fast one (None: :func:`claimkit.parsing.exact_parse`); it must be the mode
+    the ``preps`` were keyed with.
     """
     from .parsing import parse_blocks
 
     builders = [StanzaBuilder(p.clean, model=p.model) for p in preps]
-    for n, offset, sdoc in parse_blocks([p.clean.text for p in preps], stanza_dir, block_chars=block_chars):
+    for n, offset, sdoc in parse_blocks([p.clean.text for p in preps], stanza_dir, block_chars=block_chars,
+                                            exact=exact_parse):
         builders[n].add(sdoc, offset)
         del sdoc
     out = []
@@ -91,26 +94,34 @@ def parse_prepared(preps: list[Prepared], stanza_dir: str | os.PathLike | None =
 
 
 def parse(text: str, *, stanza_dir: str | os.PathLike | None = None, cache: bool = True,
-          max_chars: int | None = DEFAULT_MAX_CHARS, block_chars: int = BLOCK_CHARS) -> ParsedDoc:
+          max_chars: int | None = DEFAULT_MAX_CHARS, block_chars: int = BLOCK_CHARS,
+          exact_parse: bool | None = None) -> ParsedDoc:
     """Check, clean and parse an article; offsets in the result point into ``text``.
 
     With ``cache=True`` a parse stored by an earlier run (same text, same model, same
     claimkit version) is reused, and Stanza is not even imported. Articles longer than
     ``block_chars`` are parsed in blocks of paragraphs (bounded memory; the same parse
     unless one paragraph is longer than a block).
+
+    ``exact_parse=True`` parses with Stanza's pipeline as it comes instead of the fast path
+    (:mod:`claimkit.fastparse`: the same models, about 1.5× as fast, the same heads, a
+    relation label differing in about one word in 2,000); None: ``$CLAIMKIT_EXACT_PARSE`` or
+    :func:`claimkit.parsing.set_exact_parse`. The two are cached apart.
     """
+    from .parsing import exact_parse as resolve_exact
     from .parsing import model_identity, resolve_stanza_dir
 
     d = resolve_stanza_dir(stanza_dir)
-    prep = prepare(text, model=model_identity(d), cache=cache, max_chars=max_chars)
+    exact = resolve_exact(exact_parse)
+    prep = prepare(text, model=model_identity(d, exact), cache=cache, max_chars=max_chars)
     if prep.parsed is not None:
         return prep.parsed
-    return parse_prepared([prep], d, cache=cache, block_chars=block_chars)[0]
+    return parse_prepared([prep], d, cache=cache, block_chars=block_chars, exact_parse=exact)[0]
 
 
 def analyze(text: str, *, doc: str = "doc", stanza_dir: str | os.PathLike | None = None, cache: bool = True,
             max_chars: int | None = DEFAULT_MAX_CHARS, block_chars: int = BLOCK_CHARS,
-            model: ModelSpec = "default") -> Analysis:
+            model: ModelSpec = "default", exact_parse: bool | None = None) -> Analysis:
     """Find every attributed claim in an Arabic article.
 
     Returns an :class:`~claimkit.records.Analysis` (``.claims``, ``.sources``,
@@ -120,13 +131,14 @@ def analyze(text: str, *, doc: str = "doc", stanza_dir: str | os.PathLike | None
     ``block_chars``: see :func:`parse`. ``model``: the trained decisions — ``"default"`` (the model
     shipped with claimkit, or ``$CLAIMKIT_MODEL``), a folder written by ``claimkit train``, or
     ``"rules"`` for the rules alone; a bad folder raises :class:`~claimkit.model.ModelError`.
+    ``exact_parse``: see :func:`parse`.
     """
     from .extract import extract
     from .model import resolve_model
 
     resolved = resolve_model(model)   # a bad model folder is reported before minutes of parsing
-    return extract(parse(text, stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, block_chars=block_chars),
-                   doc=doc, model=resolved)
+    return extract(parse(text, stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, block_chars=block_chars,
+                         exact_parse=exact_parse), doc=doc, model=resolved)
 
 
 def analyze_conllu(conllu: str, *, text: str | None = None, doc: str = "doc", model: ModelSpec = "default") -> Analysis:
@@ -184,7 +196,8 @@ def doc_name(path: str | os.PathLike) -> str:
 
 def analyze_file(path: str | os.PathLike, *, conllu: bool | None = None, text_path: str | os.PathLike | None = None,
                  stanza_dir: str | os.PathLike | None = None, cache: bool = True,
-                 max_chars: int | None = DEFAULT_MAX_CHARS, model: ModelSpec = "default") -> Analysis:
+                 max_chars: int | None = DEFAULT_MAX_CHARS, model: ModelSpec = "default",
+                 exact_parse: bool | None = None) -> Analysis:
     """Analyse one file: raw text (``.txt``, ``.html``) or CoNLL-U (``.conllu`` or ``conllu=True``).
 
     ``doc`` is the file name without its extension. Offsets point into the text file as
@@ -195,4 +208,5 @@ def analyze_file(path: str | os.PathLike, *, conllu: bool | None = None, text_pa
     if is_conllu:
         text = read_text_file(text_path) if text_path else None
         return analyze_conllu(body, text=text, doc=doc_name(path), model=model)
-    return analyze(body, doc=doc_name(path), stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, model=model)
+    return analyze(body, doc=doc_name(path), stanza_dir=stanza_dir, cache=cache, max_chars=max_chars, model=model,
+                   exact_parse=exact_parse)

@@ -45,9 +45,9 @@ def parse_spy(monkeypatch):
     calls = []
     real = parsing.parse_many
 
-    def spy(texts, stanza_dir=None):
+    def spy(texts, stanza_dir=None, exact=None):
         calls.extend(texts)
-        return real(texts, stanza_dir)
+        return real(texts, stanza_dir, exact)
 
     monkeypatch.setattr(parsing, "parse_many", spy)
     return calls
@@ -168,3 +168,47 @@ def test_odd_characters_round_trip_through_the_cache(text):
     prep = prepare(text, model=parsing.model_identity())
     assert prep.parsed is not None, "the stored parse did not load back"
     assert claimkit.analyze(text).to_dicts() == first.to_dicts()
+
+
+def test_fast_and_exact_parses_are_cached_apart(parsed_once, monkeypatch, parse_spy):
+    """The default (fast) parse and the exact one have different keys: neither is served for the other."""
+    monkeypatch.delenv("CLAIMKIT_EXACT_PARSE", raising=False)
+    fast_id, exact_id = parsing.model_identity(exact=False), parsing.model_identity(exact=True)
+    assert fast_id != exact_id and parsing.model_identity() == fast_id
+    assert _key(model=fast_id) != _key(model=exact_id)
+    assert cache._path(_key(model=fast_id)).is_file()          # parsed_once used the default: fast
+    exact_entry = cache._path(_key(model=exact_id))
+    if exact_entry.is_file():                                  # left by another test of this session
+        exact_entry.unlink()
+    claimkit.analyze(TEXT, exact_parse=True)
+    assert len(parse_spy) == 1 and exact_entry.is_file()       # the fast entry was not used for it
+    claimkit.analyze(TEXT, exact_parse=True)
+    claimkit.analyze(TEXT)
+    assert len(parse_spy) == 1                                 # each mode hits its own entry
+
+
+def test_exact_parse_from_environment_and_command_line(monkeypatch, tmp_path, capsys):
+    """CLAIMKIT_EXACT_PARSE=1 and --exact-parse choose the exact pipeline and key; --exact-parse
+    applies to its command only."""
+    from claimkit.cli import main
+
+    monkeypatch.setenv("CLAIMKIT_EXACT_PARSE", "1")
+    assert parsing.exact_parse() and "+fast" not in parsing.model_identity()
+    monkeypatch.setenv("CLAIMKIT_EXACT_PARSE", "0")
+    assert not parsing.exact_parse() and "+fast" in parsing.model_identity()
+    modes = []
+    real = parsing.get_pipeline
+
+    def spy(stanza_dir=None, exact=None):
+        modes.append(parsing.exact_parse(exact))
+        return real(stanza_dir, exact)
+
+    monkeypatch.setattr(parsing, "get_pipeline", spy)
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    assert main(["analyze", str(article), "--exact-parse", "--no-cache", "--format", "jsonl"]) == 0
+    assert modes and all(modes)
+    assert not parsing.exact_parse()                           # restored after the command
+    modes.clear()
+    assert main(["analyze", str(article), "--no-cache", "--format", "jsonl"]) == 0
+    assert modes and not any(modes)
