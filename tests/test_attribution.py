@@ -161,3 +161,40 @@ def test_clauses_governed_by_nouns_of_wishing_are_not_reported(text):
 def test_shapes_from_unseen_news(text, cue, source, entity, source_type):
     c = by_cue(text)[cue]
     assert (c.source, c.entity, c.source_type) == (source, entity, source_type)
+
+
+# 7. Where a name begins and ends: the entity tagger in the rules; relative clauses ---------------
+@pytest.mark.parametrize("text, cue, entity, source_type", [
+    # the clitic splitter breaks سيلفا into س + يلفا; the source runs on to the tagged name's end
+    ("وقال سفير البرازيل لدى الأردن جواو سيلفا إن العلاقات بين البلدين جيدة.", "وقال", "جواو سيلفا", "person"),
+    # an expert named in apposition is a person, not an anonymous expert
+    ("قال الخبير الاقتصادي ماجد سالم إن الأسعار سترتفع في الربع المقبل.", "قال", "ماجد سالم", "person"),
+    # a title the tagger took in with the name is not part of it
+    ("وقال الدكتور سامر الحلبي إن أسعار الفائدة ستبقى دون تغيير.", "وقال", "سامر الحلبي", "person"),
+])
+def test_the_name_ends_where_the_tagged_person_ends(text, cue, entity, source_type):
+    c = by_cue(text)[cue]
+    assert (c.entity, c.source_type) == (entity, source_type)
+
+
+@pytest.mark.parametrize("text, cue, entity", [
+    # a cue that opens a relative clause speaks for the noun the pronoun refers to (an aside between)
+    ("وكان بين الحضور المهندس سامي الخطيب (٤٥ عاما) الذي قال إن المشروع سينتهي قبل الصيف.", "قال",
+     "سامي الخطيب"),
+    # the subject of a verb inside an earlier claim's content never speaks for a later dropped subject
+    ("قال الوزير سامي الخطيب إن العلماء سيجربون نموذجا جديدا، وأوضح أن التجربة ستبدأ الشهر المقبل.",
+     "وأوضح", "سامي الخطيب"),
+])
+def test_relative_clauses_and_reported_subjects(text, cue, entity):
+    assert by_cue(text)[cue].entity == entity
+
+
+def test_a_circumstantial_participle_is_not_the_source():
+    text = "قال الوزير سامي الخطيب إن القانون عادل. وقال مدافعا عن القانون إن الدعم سيستمر للعائلات."
+    c = [c for c in claims(text) if c.cue == "وقال"][-1]
+    assert (c.source, c.entity) == ("", "سامي الخطيب")
+
+
+def test_an_indefinite_noun_after_a_definite_subject_opens_the_object():
+    c = by_cue("وأعلن الجيش مقتل ثلاثة من عناصره في الهجوم.")["وأعلن"]
+    assert (c.source, c.mode) == ("الجيش", "nominal") and c.content.startswith("مقتل ثلاثة")
