@@ -166,8 +166,8 @@ class Model:
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         for name in DECISIONS:
-            _write_json(out / f"{name}.json", getattr(self, name).to_json())
-        _write_json(out / "config.json", self.config)
+            write_json(out / f"{name}.json", getattr(self, name).to_json())
+        write_json(out / "config.json", self.config)
         return out
 
     @classmethod
@@ -176,7 +176,7 @@ class Model:
         folder = Path(path)
         if not folder.is_dir():
             raise ModelError(f"{folder}: no such model folder (write one with `claimkit train --out {folder}`)")
-        config = _read_json(folder / "config.json")
+        config = read_json(folder / "config.json")
         if config.get("format") != "claimkit-model" or config.get("version") != MODEL_FORMAT:
             raise ModelError(f"{folder / 'config.json'}: not a claimkit model folder of format {MODEL_FORMAT} "
                              f"(found format {config.get('format')!r}, version {config.get('version')!r})")
@@ -187,7 +187,7 @@ class Model:
         for name in DECISIONS:
             f = folder / f"{name}.json"
             try:
-                d = LinearDecider.from_json(_read_json(f))
+                d = LinearDecider.from_json(read_json(f))
                 _check_decider(name, d)
             except ModelError:
                 raise
@@ -215,19 +215,23 @@ def _check_decider(name: str, d: LinearDecider) -> None:
         raise ValueError("weights must be finite numbers")
 
 
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any, compact: bool = False) -> None:
+    """Write a model file atomically: sorted keys, one level indented (``compact``: no spaces)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0 if compact else 1,
+                      separators=(",", ":") if compact else (",", ": "))
+    tmp.write_text(text + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path, folder: str = "model folder") -> Any:
+    """A JSON object from a model file; anything else raises :class:`ModelError` naming the file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"{path}: missing from the model folder") from None
+        raise ModelError(f"{path}: missing from the {folder}") from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{path}: not valid JSON ({exc}); the model folder is damaged") from None
+        raise ModelError(f"{path}: not valid JSON ({exc}); the {folder} is damaged") from None
     except OSError as exc:
         raise ModelError(f"{path}: cannot be read ({exc.strerror})") from None
     if not isinstance(data, dict):

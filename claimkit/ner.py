@@ -48,7 +48,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .model import ModelError
+from .model import ModelError, read_json, write_json
 from .ner_data import bio_spans, fane_form
 from .ner_features import FEATURES_VERSION, Gazetteers, fine_keys, key, sentence_features
 from .normalize import normalize_for_match
@@ -162,9 +162,9 @@ class EntityTagger:
               fine_counts: dict[str, dict[str, dict[str, int]]]) -> "EntityTagger":
         """Write the side files and config beside an already written weights file, and load the folder."""
         folder = Path(path)
-        _write_json(folder / GAZETTEERS_FILE, gazetteers.to_json())
-        _write_json(folder / FINE_FILE, fine_counts)
-        _write_json(folder / "config.json", config, compact=False)
+        write_json(folder / GAZETTEERS_FILE, gazetteers.to_json(), compact=True)
+        write_json(folder / FINE_FILE, fine_counts, compact=True)
+        write_json(folder / "config.json", config, compact=False)
         return cls.from_disk(folder)
 
     def to_disk(self, path: str | os.PathLike) -> Path:
@@ -176,9 +176,9 @@ class EntityTagger:
             tmp = out / (WEIGHTS_FILE + ".tmp")
             tmp.write_bytes(src.read_bytes())
             os.replace(tmp, out / WEIGHTS_FILE)
-        _write_json(out / GAZETTEERS_FILE, self.gazetteers.to_json())
-        _write_json(out / FINE_FILE, self.fine_typer.counts)
-        _write_json(out / "config.json", self.config, compact=False)
+        write_json(out / GAZETTEERS_FILE, self.gazetteers.to_json(), compact=True)
+        write_json(out / FINE_FILE, self.fine_typer.counts, compact=True)
+        write_json(out / "config.json", self.config, compact=False)
         return out
 
     @classmethod
@@ -189,7 +189,7 @@ class EntityTagger:
             raise ModelError(f"{folder}: no such tagger folder (write one with `claimkit train-tagger --out "
                              f"{folder}`)")
         cfg_path = folder / "config.json"
-        config = _read_json(cfg_path)
+        config = read_json(cfg_path, "tagger folder")
         if config.get("format") != FORMAT_NAME or config.get("version") != TAGGER_FORMAT:
             raise ModelError(f"{cfg_path}: not a claimkit entity tagger of format {TAGGER_FORMAT} (found format "
                              f"{config.get('format')!r}, version {config.get('version')!r})")
@@ -198,10 +198,10 @@ class EntityTagger:
                              f"computes version {FEATURES_VERSION}; retrain with `claimkit train-tagger`")
         gpath, fpath = folder / GAZETTEERS_FILE, folder / FINE_FILE
         try:
-            gaz = Gazetteers.from_json(_read_json(gpath))
+            gaz = Gazetteers.from_json(read_json(gpath, "tagger folder"))
         except (KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"{gpath}: damaged gazetteers file ({exc!r})") from None
-        fine = _read_json(fpath)
+        fine = read_json(fpath, "tagger folder")
         try:
             tagger = cls(folder, config, gaz, fine)
         except ModelError:
@@ -272,28 +272,6 @@ def propagate_names(forms: Sequence[Sequence[str]], labels: list[list[tuple[str,
                 new[j] = ("I-PER" if cont else "B-PER", round(sum(scores) / len(scores), 4))
         out.append(new)
     return out
-
-
-def _write_json(path: Path, data: Any, compact: bool = True) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0 if compact else 1,
-                      separators=(",", ":") if compact else (",", ": "))
-    tmp.write_text(text + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelError(f"{path}: missing from the tagger folder") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{path}: not valid JSON ({exc}); the tagger folder is damaged") from None
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot be read ({exc.strerror})") from None
-    if not isinstance(data, dict):
-        raise ModelError(f"{path}: expected a JSON object")
-    return data
 
 
 # -- loading ------------------------------------------------------------------------------------
