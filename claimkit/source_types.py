@@ -20,6 +20,7 @@ as adjectives.
 from __future__ import annotations
 
 from .lexicon import load, noun_type, strip_article
+from .noun_classes import word_noun_classes
 from .treebank import Sent, Word
 
 NOT_NAME_UPOS = {"ADP", "SCONJ", "CCONJ", "PRON", "DET", "NUM", "VERB", "AUX", "PART", "PUNCT", "SYM", "ADJ"}
@@ -266,12 +267,22 @@ def _is_title_word(w: Word) -> bool:
     return t.startswith("title") or t == "official"
 
 
+def _object_noun(w: Word) -> bool:
+    """An indefinite accusative common noun (وفدا، بيانا): the object after a name, never part of it.
+    A known common noun (the noun-class table has it) written with the accusative alif."""
+    return w.upos == "NOUN" and w.norm.endswith("ا") and not w.norm.startswith("ال") and len(w.norm) >= 4 \
+        and word_noun_classes(w) is not None
+
+
 def _without_titles(sent: Sent, a: int, b: int) -> list[int]:
     """The name inside tagged person words [a, b]: leading titles and role nouns the tagger took
-    in with the name (الدكتور سامر الحلبي، الملك محمد السادس) are left out; nothing is left when
-    every word is a title or carries the article (الموريتاني tagged alone)."""
+    in with the name (الدكتور سامر الحلبي، الملك محمد السادس) and a trailing object noun
+    (استقبل … أحمد ولد سالم | وفدا) are left out; nothing is left when every word is a title or
+    carries the article (الموريتاني tagged alone)."""
     while a <= b and (_is_title_word(sent.words[a]) or sent.words[a].text == "."):
         a += 1
+    while b > a and _object_noun(sent.words[b]):
+        b -= 1
     words = sent.words[a:b + 1]
     if not words or all(w.norm.startswith("ال") for w in words):
         return []
