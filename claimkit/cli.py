@@ -353,8 +353,7 @@ def _analyze_corpus(args: argparse.Namespace) -> int:
             for r in results:
                 summary.add(r)
                 w.write(r.records())
-    print(summary.report() + (f"; written to {args.out}" if args.out else "")
-          + (f"; held-out claims in {args.pred_out}" if args.pred_out else ""), file=sys.stderr)
+    print(summary.report() + (f"; written to {args.out}" if args.out else ""), file=sys.stderr)
     if summary.failures and len(summary.failures) == summary.docs:
         return 2
     return 1 if summary.failures else 0
