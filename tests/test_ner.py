@@ -163,7 +163,7 @@ def test_shipped_tagger_scores_on_the_held_out_news():
     assert in_articles == tagger.config["held_out"]["scores"]
     assert alone == tagger.config["held_out"]["scores_without_propagation"]
     # what the shipped tagger measured (targets were 0.78 / 0.75; see README "Entity tagger")
-    assert in_articles["micro"]["f1"] >= 0.71 and in_articles["PER"]["f1"] >= 0.64
+    assert in_articles["micro"]["f1"] >= 0.74 and in_articles["PER"]["f1"] >= 0.64
 
 
 def test_a_confident_name_is_carried_through_the_article():
