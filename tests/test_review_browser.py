@@ -280,6 +280,20 @@ def test_widget_corrections_reach_the_file(driver, lab):
     lab["after_first_test"] = after
 
 
+def _settled_boxes(driver, *words: str, timeout: float = 15) -> list:
+    """The screen boxes of ``words`` once scrolling has stopped (two readings 0.3 s apart agree):
+    on a busy machine a box read mid-scroll would send the drag to the wrong place."""
+    last = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        boxes = [_word_box(driver, w) for w in words]
+        if boxes == last and all(boxes):
+            return boxes
+        last = boxes
+    return last or [None] * len(words)
+
+
 def _word_box(driver, word: str) -> dict:
     """The screen box of the first occurrence of ``word`` written on its own in the article."""
     return driver.execute_script("""
@@ -316,8 +330,7 @@ def test_content_by_dragging_then_undo_and_redo(driver, lab):
     _select_claim(driver, SPEAKER_AT)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",   # the sentence in view, then measured
                           driver.find_element(By.CSS_SELECTOR, f'.ck-review-article [data-start="{SPEAKER_AT}"]'))
-    time.sleep(0.5)
-    a, b = _word_box(driver, CONTENT_WORDS[0]), _word_box(driver, CONTENT_WORDS[1])
+    a, b = _settled_boxes(driver, CONTENT_WORDS[0], CONTENT_WORDS[1])
     assert a and b
     y = (a["top"] + a["bottom"]) / 2
     _drag(driver, a["right"] - 1, y, b["left"] + 1, (b["top"] + b["bottom"]) / 2)   # right to left: Arabic
