@@ -141,8 +141,20 @@ def _menu(driver, menu: str, item: str) -> None:
     entry.click()
 
 
+def _fresh(action, tries: int = 5):
+    """``action()``, tried again when the widget redrew under it (a stale element): every redraw
+    replaces the widget's elements, and a busy machine can redraw between finding and using one."""
+    for k in range(tries):
+        try:
+            return action()
+        except StaleElementReferenceException:
+            if k == tries - 1:
+                raise
+            time.sleep(0.5)
+
+
 def _counts(driver) -> str:
-    return driver.find_element(By.CSS_SELECTOR, ".ck-review-counts").text
+    return _fresh(lambda: driver.find_element(By.CSS_SELECTOR, ".ck-review-counts").text)
 
 
 def _wait_counts(driver, expected: str, what: str) -> None:
@@ -205,9 +217,15 @@ def _click_word(driver, word: str) -> None:
 
 
 def _select_claim(driver, cue_start: int) -> None:
-    cue = driver.find_element(By.CSS_SELECTOR, f'.ck-review-article [data-role="cue"][data-start="{cue_start}"]')
-    word = cue.text
-    _click(driver, cue)
+    css = f'.ck-review-article [data-role="cue"][data-start="{cue_start}"]'
+
+    def click() -> str:
+        cue = driver.find_element(By.CSS_SELECTOR, css)
+        word = cue.text
+        _click(driver, cue)
+        return word
+
+    word = _fresh(click)
     _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ck-review-head") and
           d.find_element(By.CSS_SELECTOR, ".ck-review-cue").text.startswith(word), 60, "the claim's panel")
 
@@ -414,21 +432,27 @@ def test_corrections_survive_a_kernel_restart(driver, lab):
     _menu(driver, "Kernel", "Restart Kernel…")
     _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept"), 30, "the dialog")
     driver.find_element(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept").click()
-    dead = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '.ck-review [data-role="dead"]'), 120,
-                 "the widget to say its kernel is gone")
-    assert "Re-run the notebook from the top" in dead[0].text and str(SAVED.name) in dead[0].text
+    dead_css = '.ck-review [data-role="dead"]'
+    # found again at each poll: the widget may redraw while it learns its kernel is gone
+    _wait(driver, lambda d: "Re-run the notebook from the top" in d.find_element(By.CSS_SELECTOR, dead_css).text
+          and str(SAVED.name) in d.find_element(By.CSS_SELECTOR, dead_css).text, 120,
+          "the widget to say its kernel is gone")
     shot = os.environ.get("CLAIMKIT_REVIEW_SCREENSHOT")
     if shot:
-        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", dead[0])
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});",
+                              driver.find_element(By.CSS_SELECTOR, dead_css))
         time.sleep(1)
         driver.save_screenshot(str(ROOT / Path(shot).with_name("review_widget_restarted.png")))
     _open_and_run(driver, lab, restart=True)
     _wait_counts(driver, "rejected 1", "the restored counts")
     assert "added 2" in _counts(driver) and "corrected 2" in _counts(driver)
     assert _by_cue(load_jsonl(lab["class_dir"] / SAVED)) == lab["after_grading"]
-    rejected = driver.find_element(By.CSS_SELECTOR, f'.ck-review-article [data-role="cue"][data-start="{REJECT_AT}"]')
-    assert "(rejected)" in rejected.get_attribute("title")
+    rejected_css = f'.ck-review-article [data-role="cue"][data-start="{REJECT_AT}"]'
+    _wait(driver, lambda d: "(rejected)" in (d.find_element(By.CSS_SELECTOR, rejected_css).get_attribute("title") or ""),
+          30, "the rejected claim marked")
     _select_claim(driver, SPEAKER_AT)
-    assert NEW_SPEAKER in driver.find_element(By.CSS_SELECTOR, ".ck-review-cue").text
-    assert driver.find_element(By.CSS_SELECTOR, ".ck-review-content").text.strip() == " ".join(CONTENT_WORDS)
+    _wait(driver, lambda d: NEW_SPEAKER in d.find_element(By.CSS_SELECTOR, ".ck-review-cue").text, 30,
+          "the corrected speaker in the panel")
+    _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".ck-review-content").text.strip()
+          == " ".join(CONTENT_WORDS), 30, "the corrected content in the panel")
     assert (_claims_table_verdicts(driver, OPINION_CUE) or {}).get("amal", "").startswith("speaker")
