@@ -393,20 +393,18 @@ class Review:
 
     def undo(self) -> str | None:
         """Undo the last change; returns what it was (None when there is nothing to undo)."""
-        if not self.history:
-            return None
-        change = self.history.pop()
-        self.undone.append(self._change(change.description))
-        self.claims, self.rejected = change.claims, change.rejected
-        self.save()
-        return change.description
+        return self._step(self.history, self.undone)
 
     def redo(self) -> str | None:
         """Make the last undone change again; returns what it was (None when there is nothing to redo)."""
-        if not self.undone:
+        return self._step(self.undone, self.history)
+
+    def _step(self, source: list, target: list) -> str | None:
+        """Restore the state saved last on ``source``, keeping today's state on ``target`` (undo and redo)."""
+        if not source:
             return None
-        change = self.undone.pop()
-        self.history.append(self._change(change.description))
+        change = source.pop()
+        target.append(self._change(change.description))
         self.claims, self.rejected = change.claims, change.rejected
         self.save()
         return change.description
