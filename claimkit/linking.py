@@ -39,11 +39,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from .entity_names import article_entity_keys, article_fine_types
 from .frame_words import RELATIVES
 from .frames import Frame
 from .lexicon import noun_type, strip_article
 from .mentions import descriptor, find_mentions, is_title, role_matches, stem
-from .entity_names import article_entity_keys, article_fine_types
 from .normalize import normalize_name, strip_conjunction
 from .source_types import entity_label, head_word, is_name_word, name_scope, name_words, source_type
 from .treebank import Sent
@@ -429,6 +429,10 @@ def _definite(sent: Sent, i: int) -> bool:
     return False
 
 
+#: How many words back a relative pronoun's antecedent phrase may reach.
+RELATIVE_REACH = 6
+
+
 def relative_antecedent(sent: Sent, cue: int) -> tuple[int, int] | None:
     """The noun phrase a relative pronoun right before the cue refers to ("عصام حجي (٢٥ عاما) الذي
     قال …", "الوزير الذي أكد …"): the speaker of a cue that opens a relative clause, when it can speak.
@@ -468,10 +472,6 @@ def relative_antecedent(sent: Sent, cue: int) -> tuple[int, int] | None:
                                                    for i in range(first, last + 1))):
         return None
     return first, last
-
-
-#: How many words back a relative pronoun's antecedent phrase may reach.
-RELATIVE_REACH = 6
 
 
 def _source_like(sent: Sent, first: int, last: int) -> bool:
