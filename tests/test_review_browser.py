@@ -362,13 +362,17 @@ def test_content_by_dragging_then_undo_and_redo(driver, lab):
     assert _saved_claim(lab, SPEAKER_AT)["content"] == " ".join(CONTENT_WORDS)
     assert not driver.find_elements(By.CSS_SELECTOR, ".ck-review-message.ck-error")
 
-    _click(driver, driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="undo"]'))
+    # the file is saved before the widget redraws: its elements are read again at each poll
+    _fresh(lambda: _click(driver, driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="undo"]')))
     _wait(driver, lambda d: _saved_claim(lab, SPEAKER_AT)["content"] != " ".join(CONTENT_WORDS), 60, "the undo")
-    assert "undone: content of claim" in driver.find_element(By.CSS_SELECTOR, '[data-role="message"]').text
-    _click(driver, driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="redo"]'))
+    _wait(driver, lambda d: "undone: content of claim" in d.find_element(By.CSS_SELECTOR, '[data-role="message"]').text,
+          60, "the undo message")
+    _fresh(lambda: _click(driver, driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="redo"]')))
     _wait(driver, lambda d: _saved_claim(lab, SPEAKER_AT)["content"] == " ".join(CONTENT_WORDS), 60, "the redo")
-    assert "redone: content of claim" in driver.find_element(By.CSS_SELECTOR, '[data-role="message"]').text
-    assert driver.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="redo"]').get_attribute("disabled")
+    _wait(driver, lambda d: "redone: content of claim" in d.find_element(By.CSS_SELECTOR, '[data-role="message"]').text,
+          60, "the redo message")
+    _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, '.ck-review-bar [data-action="redo"]').get_attribute("disabled"),
+          60, "redo disabled")
     lab["content_set"] = True
 
 
